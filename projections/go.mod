@@ -1,0 +1,3 @@
+module wsms/projections
+
+go 1.26

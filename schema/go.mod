@@ -1,0 +1,3 @@
+module wsms/schema
+
+go 1.26

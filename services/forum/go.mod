@@ -1,0 +1,3 @@
+module wsms/forum
+
+go 1.26

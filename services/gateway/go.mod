@@ -1,0 +1,3 @@
+module wsms/gateway
+
+go 1.26

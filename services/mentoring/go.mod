@@ -1,0 +1,3 @@
+module wsms/mentoring
+
+go 1.26

@@ -1,0 +1,3 @@
+module wsms/placement
+
+go 1.26

@@ -1,0 +1,3 @@
+module wsms/tools
+
+go 1.26
