@@ -67,3 +67,11 @@ type Envelope struct {
 	CausationID   uuid.UUID       `json:"causationId"`
 	Data          json.RawMessage `json:"data"`
 }
+
+// Headers the relay sets on every published event besides Nats-Msg-Id (the
+// event id), so consumers can route and check order without decoding.
+const (
+	HeaderPosition = "Wsms-Position"
+	HeaderType     = "Wsms-Type"
+	HeaderStream   = "Wsms-Stream"
+)

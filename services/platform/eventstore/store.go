@@ -316,3 +316,30 @@ func scanEnvelope(row pgx.CollectableRow) (events.Envelope, error) {
 	e.Actor.Role = events.Role(role)
 	return e, err
 }
+
+// Lead blocks until this process holds the lease named name, an advisory
+// lock that at most one session holds at a time, and returns a listener on
+// the lease's connection. The lease lasts until the listener is closed or its
+// connection breaks, so of several replicas exactly one relays.
+func (s *Store) Lead(ctx context.Context, name string, retry time.Duration) (*Listener, error) {
+	l, err := s.Listen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var held bool
+		if err := l.conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtext($1))", s.schema+"/"+name).Scan(&held); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("take lease %s: %w", name, err)
+		}
+		if held {
+			return l, nil
+		}
+		select {
+		case <-ctx.Done():
+			l.Close()
+			return nil, ctx.Err()
+		case <-time.After(retry):
+		}
+	}
+}
