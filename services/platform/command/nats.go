@@ -1,0 +1,163 @@
+package command
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
+
+	"wsms/platform/decider"
+	"wsms/platform/errs"
+	"wsms/platform/eventstore"
+)
+
+// Endpoint is one command as served over NATS request/reply.
+type Endpoint struct {
+	Name   string
+	handle func(ctx context.Context, data []byte) (eventstore.Result, error)
+}
+
+// Serve turns h into an endpoint executed by x.
+func Serve[S, C any](x *Executor, h decider.Handler[S, C]) Endpoint {
+	return Endpoint{Name: h.Name, handle: func(ctx context.Context, data []byte) (eventstore.Result, error) {
+		var req Request[C]
+		if err := DecodeStrict(data, &req); err != nil {
+			return eventstore.Result{}, err
+		}
+		return Execute(ctx, x, h, req)
+	}}
+}
+
+// Subject is where a service listens for a command.
+func Subject(namespace, service, command string) string {
+	return namespace + ".cmd." + service + "." + command
+}
+
+// ServiceConfig names a command service and bounds its work.
+type ServiceConfig struct {
+	Namespace string
+	Service   string
+	Version   string
+	// Concurrency bounds the commands handled at once by this replica.
+	Concurrency int
+	// Timeout bounds one command.
+	Timeout time.Duration
+}
+
+// Server serves a service's commands.
+type Server struct {
+	svc      micro.Service
+	inFlight sync.WaitGroup
+}
+
+// Stop stops taking commands and waits for those in hand to finish.
+func (s *Server) Stop() error {
+	err := s.svc.Stop()
+	s.inFlight.Wait()
+	return err
+}
+
+// Start registers the endpoints as a NATS micro service. Replicas share the
+// queue group "<namespace>.<service>", so any number of them split the load.
+// Each command runs under ctx, bounded by cfg.Timeout.
+func Start(ctx context.Context, nc *nats.Conn, cfg ServiceConfig, log *slog.Logger, endpoints ...Endpoint) (*Server, error) {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 64
+	}
+	if cfg.Version == "" {
+		cfg.Version = "0.1.0"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	svc, err := micro.AddService(nc, micro.Config{
+		Name:        cfg.Service,
+		Version:     cfg.Version,
+		Description: "Commands of the " + cfg.Service + " service",
+		QueueGroup:  cfg.Namespace + "." + cfg.Service,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start %s service: %w", cfg.Service, err)
+	}
+	s := &Server{svc: svc}
+	slots := make(chan struct{}, cfg.Concurrency)
+	for _, ep := range endpoints {
+		handler := micro.HandlerFunc(func(req micro.Request) {
+			// A subscription's callbacks run one at a time; commands on
+			// different streams need not wait for each other.
+			slots <- struct{}{}
+			s.inFlight.Add(1)
+			go func() {
+				defer func() { <-slots; s.inFlight.Done() }()
+				cctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+				defer cancel()
+				result, err := ep.handle(cctx, req.Data())
+				respond(req, result, err, log.With("command", ep.Name))
+			}()
+		})
+		if err := svc.AddEndpoint(ep.Name, handler, micro.WithEndpointSubject(Subject(cfg.Namespace, cfg.Service, ep.Name))); err != nil {
+			_ = svc.Stop()
+			return nil, fmt.Errorf("add endpoint %s: %w", ep.Name, err)
+		}
+	}
+	return s, nil
+}
+
+// statusOf maps an error code to the status in micro's error header.
+var statusOf = map[errs.Code]string{
+	errs.Validation: "400", errs.Unauthenticated: "401", errs.Forbidden: "403",
+	errs.NotFound: "404", errs.Conflict: "409", errs.Internal: "500",
+}
+
+func respond(req micro.Request, result eventstore.Result, err error, log *slog.Logger) {
+	if err == nil {
+		if err := req.RespondJSON(result); err != nil {
+			log.Error("reply", "err", err)
+		}
+		return
+	}
+	e := errs.As(err)
+	if e.Code == errs.Internal {
+		// The details of an internal failure stay in the log.
+		log.Error("command failed", "err", err)
+		e = errs.Newf(errs.Internal, "the command could not be completed; it was not recorded")
+	}
+	body, _ := json.Marshal(e)
+	if err := req.Error(statusOf[e.Code], e.Message, body); err != nil {
+		log.Error("reply", "err", err)
+	}
+}
+
+// Send sends a command to subject and waits for its result. A refusal comes
+// back as the *errs.Error the service answered with.
+func Send[C any](ctx context.Context, nc *nats.Conn, subject string, req Request[C]) (eventstore.Result, error) {
+	data, err := json.Marshal(req)
+	if err != nil {
+		return eventstore.Result{}, err
+	}
+	msg, err := nc.RequestWithContext(ctx, subject, data)
+	if errors.Is(err, nats.ErrNoResponders) {
+		return eventstore.Result{}, errs.Newf(errs.Internal, "no service is listening on %s", subject)
+	}
+	if err != nil {
+		return eventstore.Result{}, fmt.Errorf("send %s: %w", subject, err)
+	}
+	if msg.Header.Get(micro.ErrorCodeHeader) != "" {
+		var e errs.Error
+		if err := json.Unmarshal(msg.Data, &e); err != nil || e.Code == "" {
+			return eventstore.Result{}, errs.Newf(errs.Internal, "%s: %s", subject, msg.Header.Get(micro.ErrorHeader))
+		}
+		return eventstore.Result{}, &e
+	}
+	var result eventstore.Result
+	if err := json.Unmarshal(msg.Data, &result); err != nil {
+		return eventstore.Result{}, fmt.Errorf("read reply of %s: %w", subject, err)
+	}
+	return result, nil
+}

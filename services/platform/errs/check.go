@@ -1,0 +1,72 @@
+package errs
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Check collects the first rule a command's input breaks. Each method checks
+// one field against one rule; Err returns the first failure, naming field and
+// rule, or nil.
+type Check struct{ err *Error }
+
+func (c *Check) fail(field, rule, format string, args ...any) {
+	if c.err == nil {
+		c.err = Invalid(field, rule, format, args...)
+	}
+}
+
+// Required: value must not be blank.
+func (c *Check) Required(field, value string) {
+	if strings.TrimSpace(value) == "" {
+		c.fail(field, "required", "is required")
+	}
+}
+
+// MaxLength: value must have at most n characters.
+func (c *Check) MaxLength(field, value string, n int) {
+	if utf8.RuneCountInString(value) > n {
+		c.fail(field, "max_length", "must be at most %d characters", n)
+	}
+}
+
+// UUID: value must be a UUID.
+func (c *Check) UUID(field, value string) {
+	if value == "" {
+		c.fail(field, "required", "is required")
+		return
+	}
+	if _, err := uuid.Parse(value); err != nil {
+		c.fail(field, "uuid", "%q is not a UUID", value)
+	}
+}
+
+// Email: value must be a plain e-mail address.
+func (c *Check) Email(field, value string) {
+	if value == "" {
+		c.fail(field, "required", "is required")
+		return
+	}
+	if a, err := mail.ParseAddress(value); err != nil || a.Address != value {
+		c.fail(field, "email", "%q is not an e-mail address", value)
+	}
+}
+
+// OneOf: value must be one of allowed.
+func (c *Check) OneOf(field, value string, allowed ...string) {
+	if !slices.Contains(allowed, value) {
+		c.fail(field, "one_of", "%q is not one of %s", value, strings.Join(allowed, ", "))
+	}
+}
+
+// Err returns the first broken rule, or nil.
+func (c *Check) Err() error {
+	if c.err == nil {
+		return nil
+	}
+	return c.err
+}

@@ -1,0 +1,86 @@
+// Package service runs one command service: it migrates the service's event
+// store, serves its commands over NATS, and relays its events to JetStream,
+// until its context ends. `wsms run` runs every service this way in one
+// process; `wsms serve NAME` runs one, as deploy/ does at scale.
+package service
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+
+	"wsms/events"
+	"wsms/platform/command"
+	"wsms/platform/eventstore"
+	"wsms/platform/migrate"
+	"wsms/platform/relay"
+	"wsms/schema"
+)
+
+// Spec is what a service module brings: its name, its events, its commands.
+type Spec struct {
+	// Name is the service's name: its PostgreSQL schema, its subjects'
+	// second part, its relay's checkpoint.
+	Name string
+	// Register adds the events the service records to a registry.
+	Register func(*events.Registry)
+	// Endpoints lists the service's commands, run by x.
+	Endpoints func(x *command.Executor) []command.Endpoint
+}
+
+// Deps are the connections and settings a service runs with.
+type Deps struct {
+	DB      *pgxpool.Pool
+	NATS    *nats.Conn
+	Log     *slog.Logger
+	Relay   relay.Config // Service is filled in from the Spec
+	Version string
+}
+
+// Run serves spec until ctx ends, then stops taking commands, lets those in
+// hand finish, and stops the relay. It returns once the service is ready and
+// then running in the background; wait on the returned channel for its end.
+func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
+	log := d.Log.With("service", spec.Name)
+	if err := migrate.Apply(ctx, d.DB, migrate.Set{Schema: spec.Name, Files: schema.EventStore()}); err != nil {
+		return nil, err
+	}
+	registry := events.NewRegistry()
+	spec.Register(registry)
+	store := eventstore.New(d.DB, spec.Name)
+	x := command.NewExecutor(store, registry, time.Now)
+
+	rcfg := d.Relay
+	rcfg.Service = spec.Name
+	r, err := relay.New(store, d.NATS, rcfg, log)
+	if err != nil {
+		return nil, err
+	}
+	// Commands in hand finish after ctx ends; they are bounded by their
+	// own timeout.
+	svc, err := command.Start(context.WithoutCancel(ctx), d.NATS, command.ServiceConfig{
+		Namespace: rcfg.Namespace, Service: spec.Name, Version: d.Version,
+	}, log, spec.Endpoints(x)...)
+	if err != nil {
+		return nil, err
+	}
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- r.Run(relayCtx) }()
+
+	done := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		err := svc.Stop()
+		// Events the relay has not published yet stay in the store and
+		// are published on the next start.
+		stopRelay()
+		done <- errors.Join(err, <-relayDone)
+	}()
+	log.Info("service ready", "commands", rcfg.Namespace+".cmd."+spec.Name+".*", "stream", relay.StreamName(rcfg.Namespace, spec.Name))
+	return done, nil
+}
