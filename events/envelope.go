@@ -68,10 +68,7 @@ type Envelope struct {
 	Data          json.RawMessage `json:"data"`
 }
 
-// Headers the relay sets on every published event besides Nats-Msg-Id (the
-// event id), so consumers can route and check order without decoding.
-const (
-	HeaderPosition = "Wsms-Position"
-	HeaderType     = "Wsms-Type"
-	HeaderStream   = "Wsms-Stream"
-)
+// HeaderPosition is the header carrying an event's position on every
+// published message, besides Nats-Msg-Id (the event id), so that consumers
+// and the relay itself read order without decoding the payload.
+const HeaderPosition = "Wsms-Position"

@@ -114,11 +114,7 @@ func Describe(cfg any) string {
 		value := fmt.Sprint(v.Field(i).Interface())
 		switch f.Tag.Get("secret") {
 		case "url":
-			if u, err := url.Parse(value); err == nil {
-				value = u.Redacted()
-			} else {
-				value = "****"
-			}
+			value = RedactURL(value)
 		case "true":
 			if value != "" {
 				value = "****"
@@ -127,4 +123,14 @@ func Describe(cfg any) string {
 		fmt.Fprintf(&b, "%s=%s\n", name, value)
 	}
 	return b.String()
+}
+
+// RedactURL hides the password of a connection URL; a value that is not a
+// URL is hidden whole.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "****"
+	}
+	return u.Redacted()
 }

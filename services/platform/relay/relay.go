@@ -19,7 +19,6 @@ package relay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +46,8 @@ type Config struct {
 	Duplicates time.Duration
 	// BatchSize is how many events are read and published per round.
 	BatchSize int
+	// Pipeline is how many batches may await acknowledgement at once.
+	Pipeline int
 	// AckTimeout bounds the wait for JetStream to acknowledge a publish.
 	AckTimeout time.Duration
 	// Idle is how long to wait for a commit notification before looking
@@ -69,6 +70,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = 1000
+	}
+	if c.Pipeline == 0 {
+		c.Pipeline = 4
 	}
 	if c.AckTimeout == 0 {
 		c.AckTimeout = 5 * time.Second
@@ -106,10 +110,13 @@ func (c Config) StreamConfig() jetstream.StreamConfig {
 
 // Relay publishes one service's events.
 type Relay struct {
-	store *eventstore.Store
-	js    jetstream.JetStream
-	cfg   Config
-	log   *slog.Logger
+	store  *eventstore.Store
+	js     jetstream.JetStream
+	cfg    Config
+	log    *slog.Logger
+	stream string
+	// subjects caches the subject of each event type.
+	subjects map[string]string
 	// afterPublish, when set by a test, runs after a batch is acknowledged
 	// and before its checkpoint is saved: the window a crash test aims at.
 	afterPublish func()
@@ -119,11 +126,12 @@ type Relay struct {
 func New(store *eventstore.Store, nc *nats.Conn, cfg Config, log *slog.Logger) (*Relay, error) {
 	cfg = cfg.withDefaults()
 	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(cfg.AckTimeout),
-		jetstream.WithPublishAsyncMaxPending(2*cfg.BatchSize))
+		jetstream.WithPublishAsyncMaxPending(cfg.Pipeline*cfg.BatchSize))
 	if err != nil {
 		return nil, err
 	}
-	return &Relay{store: store, js: js, cfg: cfg, log: log.With("relay", cfg.Service)}, nil
+	return &Relay{store: store, js: js, cfg: cfg, log: log.With("relay", cfg.Service),
+		stream: StreamName(cfg.Namespace, cfg.Service), subjects: map[string]string{}}, nil
 }
 
 // Run relays until ctx ends. Failures (NATS or PostgreSQL away) are logged
@@ -164,27 +172,79 @@ func (r *Relay) lead(ctx context.Context) (progressed bool, err error) {
 	if err != nil {
 		return false, err
 	}
+
+	// A reader fetches batches ahead while earlier ones are published and
+	// acknowledged, so reading PostgreSQL and waiting on JetStream overlap.
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan []events.Envelope, r.cfg.Pipeline)
+	readErr := make(chan error, 1)
+	go func() { readErr <- r.read(ctx, lease, published, batches) }()
+	defer func() {
+		cancel()
+		<-readErr // the reader uses the lease's connection: let it finish first
+	}()
+
+	// Each batch's checkpoint is saved once it and every batch before it
+	// are acknowledged.
+	var inFlight []sent
 	for {
-		batch, err := r.store.ReadAfter(ctx, published, r.cfg.BatchSize)
-		if err != nil {
-			return progressed, err
-		}
-		if len(batch) == 0 {
-			if err := lease.Wait(ctx, r.cfg.Idle); err != nil {
-				return progressed, fmt.Errorf("wait for events: %w", err)
+		var batch []events.Envelope
+		select {
+		case batch = <-batches:
+		default:
+			if len(inFlight) == 0 {
+				select {
+				case batch = <-batches:
+				case err := <-readErr:
+					readErr <- err
+					return progressed, err
+				}
 			}
-			continue
 		}
-		if seq, err = r.publish(ctx, batch, seq); err != nil {
+		if batch != nil {
+			b, err := r.publish(batch, seq)
+			if err != nil {
+				return progressed, err
+			}
+			inFlight = append(inFlight, b)
+			seq += uint64(len(batch))
+			if len(inFlight) < r.cfg.Pipeline {
+				continue
+			}
+		}
+		if err := r.acknowledged(ctx, inFlight[0]); err != nil {
 			return progressed, err
 		}
-		published = batch[len(batch)-1].Position
+		published, inFlight = inFlight[0].last, inFlight[1:]
 		progressed = true
 		if r.afterPublish != nil {
 			r.afterPublish()
 		}
 		if err := r.store.SaveCheckpoint(ctx, r.cfg.Service, published); err != nil {
 			return progressed, fmt.Errorf("save checkpoint %d: %w", published, err)
+		}
+	}
+}
+
+// read sends batches of events after position to out until ctx ends or
+// reading fails, waiting on the lease's notifications when none are new.
+func (r *Relay) read(ctx context.Context, lease *eventstore.Listener, after int64, out chan<- []events.Envelope) error {
+	for {
+		batch, err := r.store.ReadAfter(ctx, after, r.cfg.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			if err := lease.Wait(ctx, r.cfg.Idle); err != nil {
+				return fmt.Errorf("wait for events: %w", err)
+			}
+			continue
+		}
+		select {
+		case out <- batch:
+			after = batch[len(batch)-1].Position
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -228,48 +288,57 @@ func (r *Relay) sync(ctx context.Context, stream jetstream.Stream) (position int
 	return position, seq, nil
 }
 
-// publish sends a batch asynchronously, each message expecting to follow the
-// previous one, and waits for every acknowledgement. It returns the stream
-// sequence of the batch's last message.
-func (r *Relay) publish(ctx context.Context, batch []events.Envelope, seq uint64) (uint64, error) {
-	futures := make([]jetstream.PubAckFuture, len(batch))
-	for i, e := range batch {
-		msg, err := r.message(e)
-		if err != nil {
-			return 0, err
-		}
-		futures[i], err = r.js.PublishMsgAsync(msg,
-			jetstream.WithMsgID(e.ID.String()),
-			jetstream.WithExpectStream(StreamName(r.cfg.Namespace, r.cfg.Service)),
-			jetstream.WithExpectLastSequence(seq+uint64(i)))
-		if err != nil {
-			return 0, fmt.Errorf("publish position %d: %w", e.Position, err)
-		}
-	}
-	for i, f := range futures {
-		select {
-		case ack := <-f.Ok():
-			if want := seq + uint64(i) + 1; ack.Duplicate || ack.Sequence != want {
-				return 0, fmt.Errorf("position %d stored at sequence %d (duplicate %t), expected %d", batch[i].Position, ack.Sequence, ack.Duplicate, want)
-			}
-		case err := <-f.Err():
-			return 0, fmt.Errorf("publish position %d: %w", batch[i].Position, err)
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
-	}
-	return seq + uint64(len(batch)), nil
+// sent is a batch handed to JetStream and not yet known to be stored.
+type sent struct {
+	batch   []events.Envelope
+	futures []jetstream.PubAckFuture
+	first   uint64 // stream sequence the first message must get
+	last    int64  // position of the batch's last event
 }
 
-func (r *Relay) message(e events.Envelope) (*nats.Msg, error) {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return nil, fmt.Errorf("encode position %d: %w", e.Position, err)
+// publish hands a batch to JetStream asynchronously, each message expecting
+// to follow the previous one, the first expecting sequence seq.
+func (r *Relay) publish(batch []events.Envelope, seq uint64) (sent, error) {
+	b := sent{batch: batch, futures: make([]jetstream.PubAckFuture, len(batch)), first: seq + 1, last: batch[len(batch)-1].Position}
+	for i, e := range batch {
+		var err error
+		b.futures[i], err = r.js.PublishMsgAsync(r.message(&batch[i]),
+			jetstream.WithMsgID(e.ID.String()),
+			jetstream.WithExpectStream(r.stream),
+			jetstream.WithExpectLastSequence(seq+uint64(i)))
+		if err != nil {
+			return b, fmt.Errorf("publish position %d: %w", e.Position, err)
+		}
 	}
-	msg := nats.NewMsg(events.Subject(r.cfg.Namespace, e.Type))
-	msg.Data = data
+	return b, nil
+}
+
+// acknowledged waits until every message of b is stored, each at the
+// sequence it expected.
+func (r *Relay) acknowledged(ctx context.Context, b sent) error {
+	for i, f := range b.futures {
+		select {
+		case ack := <-f.Ok():
+			if want := b.first + uint64(i); ack.Duplicate || ack.Sequence != want {
+				return fmt.Errorf("position %d stored at sequence %d (duplicate %t), expected %d", b.batch[i].Position, ack.Sequence, ack.Duplicate, want)
+			}
+		case err := <-f.Err():
+			return fmt.Errorf("publish position %d: %w", b.batch[i].Position, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func (r *Relay) message(e *events.Envelope) *nats.Msg {
+	subject, ok := r.subjects[e.Type]
+	if !ok {
+		subject = events.Subject(r.cfg.Namespace, e.Type)
+		r.subjects[e.Type] = subject
+	}
+	msg := nats.NewMsg(subject)
+	msg.Data = e.AppendJSON(make([]byte, 0, 512+len(e.Data)))
 	msg.Header.Set(events.HeaderPosition, strconv.FormatInt(e.Position, 10))
-	msg.Header.Set(events.HeaderType, e.Type)
-	msg.Header.Set(events.HeaderStream, e.StreamID)
-	return msg, nil
+	return msg
 }

@@ -1,0 +1,73 @@
+// Command wsms runs and operates WSMS Placements: the whole system in one
+// process for local use (run), one service against external NATS and
+// PostgreSQL (serve), and commands sent by hand (command).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `wsms runs and operates WSMS Placements.
+
+Usage:
+  wsms run [flags]                 everything in one process: private PostgreSQL and
+                                   embedded NATS unless DATABASE_URL / NATS_URL are set
+  wsms serve SERVICE [flags]       one service (placement) against DATABASE_URL and NATS_URL
+  wsms command SERVICE COMMAND [flags] [JSON]
+                                   send one command and print the reply
+  wsms with-postgres -- CMD [ARGS] run CMD with TEST_DATABASE_URL pointing at a throwaway
+                                   private PostgreSQL (unless already set)
+
+Run "wsms COMMAND -h" for the flags of each.
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], log)
+	stop()
+	var exit exitCode
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
+	default:
+		fmt.Fprintln(os.Stderr, "wsms:", err)
+		os.Exit(1)
+	}
+}
+
+// exitCode ends wsms with a status of its own, as with-postgres does with
+// the status of the command it ran.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func run(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "run":
+		return runAll(ctx, args[1:], log)
+	case "serve":
+		return serve(ctx, args[1:], log)
+	case "command":
+		return sendCommand(ctx, args[1:])
+	case "with-postgres":
+		return withPostgres(ctx, args[1:], log)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

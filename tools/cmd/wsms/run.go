@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"wsms/placement"
+	"wsms/platform/config"
+	"wsms/platform/eventstore"
+	"wsms/platform/service"
+	"wsms/tools/demo"
+)
+
+// services are the command services of the system, by name.
+var services = map[string]service.Spec{
+	placement.Spec.Name: placement.Spec,
+}
+
+// runAll runs every service in this process until interrupted.
+func runAll(ctx context.Context, args []string, log *slog.Logger) error {
+	s, _, err := loadSettings("run", args)
+	if err != nil {
+		return err
+	}
+	in, err := connect(ctx, s, true, log)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	var running []<-chan error
+	for _, spec := range services {
+		done, err := service.Run(ctx, spec, service.Deps{DB: in.db, NATS: in.nc, Log: log, Relay: s.relay()})
+		if err != nil {
+			return fmt.Errorf("start %s: %w", spec.Name, err)
+		}
+		running = append(running, done)
+	}
+	if s.Demo {
+		if err := loadDemo(ctx, s, in); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	banner(s, in)
+	var errs []error
+	for _, done := range running {
+		errs = append(errs, <-done)
+	}
+	log.Info("stopped")
+	return errors.Join(errs...)
+}
+
+// loadDemo sends the demo data's commands when the event store is empty.
+func loadDemo(ctx context.Context, s settings, in *infrastructure) error {
+	head, err := eventstore.New(in.db, placement.Spec.Name).Head(ctx)
+	if err != nil || head > 0 {
+		return err
+	}
+	n, err := demo.Load(ctx, in.nc, s.Namespace)
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "Loaded demo data: %d commands.\n", n)
+	}
+	return err
+}
+
+func banner(s settings, in *infrastructure) {
+	var b strings.Builder
+	fmt.Fprintln(&b, "\nWSMS Placements is running.")
+	fmt.Fprintf(&b, "  PostgreSQL  %s\n", config.RedactURL(in.pgURL))
+	fmt.Fprintf(&b, "  NATS        %s\n", config.RedactURL(in.natsURL))
+	for _, e := range in.embedded {
+		fmt.Fprintf(&b, "  started     %s\n", e)
+	}
+	for name := range services {
+		fmt.Fprintf(&b, "  service     %s: commands on %s.cmd.%s.*\n", name, s.Namespace, name)
+	}
+	fmt.Fprintf(&b, "\nSend a command from another terminal:\n  NATS_URL=%s bin/wsms command placement register-school --as OFFICE:office-1 \\\n", in.natsURL)
+	fmt.Fprintln(&b, `    '{"schoolId":"0193a3e2-7c1d-7b52-9f4e-2d5c8a6b1e99","name":"Kowloon True Light School","district":"Kowloon City","level":"secondary","contact":{"name":"Ada Wong","email":"ada.wong@ktls.edu.hk"}}'`)
+	fmt.Fprintln(&b, "\nPress Ctrl-C to stop.")
+	fmt.Fprint(os.Stderr, b.String())
+}
+
+// serve runs one service against external PostgreSQL and NATS.
+func serve(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New("serve: name a service (placement)")
+	}
+	spec, ok := services[args[0]]
+	if !ok {
+		return fmt.Errorf("serve: unknown service %q (known: placement)", args[0])
+	}
+	s, _, err := loadSettings("serve "+spec.Name, args[1:])
+	if err != nil {
+		return err
+	}
+	log.Info("settings\n" + config.Describe(s))
+	in, err := connect(ctx, s, false, log)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	done, err := service.Run(ctx, spec, service.Deps{DB: in.db, NATS: in.nc, Log: log, Relay: s.relay()})
+	if err != nil {
+		return err
+	}
+	return <-done
+}
