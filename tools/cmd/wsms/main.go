@@ -22,8 +22,11 @@ Usage:
   wsms serve SERVICE [flags]       one service (placement) against DATABASE_URL and NATS_URL
   wsms command SERVICE COMMAND [flags] [JSON]
                                    send one command and print the reply
-  wsms with-postgres -- CMD [ARGS] run CMD with TEST_DATABASE_URL pointing at a throwaway
-                                   private PostgreSQL (unless already set)
+  wsms with-postgres [--durable] -- CMD [ARGS]
+                                   run CMD with TEST_DATABASE_URL pointing at a throwaway
+                                   private PostgreSQL (unless already set); --durable keeps
+                                   fsync on, as benchmarks want
+  wsms benchreport < bench.out     print each benchmark figure beside its raw limits
 
 Run "wsms COMMAND -h" for the flags of each.
 `
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return sendCommand(ctx, args[1:])
 	case "with-postgres":
 		return withPostgres(ctx, args[1:], log)
+	case "benchreport":
+		return benchReport(os.Stdin, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

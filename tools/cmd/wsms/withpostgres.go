@@ -16,6 +16,10 @@ import (
 // instead of starting its own. With TEST_DATABASE_URL already set it only
 // runs the command.
 func withPostgres(ctx context.Context, args []string, log *slog.Logger) error {
+	durable := false
+	if len(args) > 0 && args[0] == "--durable" {
+		durable, args = true, args[1:]
+	}
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
@@ -33,7 +37,7 @@ func withPostgres(ctx context.Context, args []string, log *slog.Logger) error {
 		if err := os.Chmod(dir, 0o755); err != nil {
 			return err
 		}
-		cluster, err := localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dir, "data"), Throwaway: true, Logger: log})
+		cluster, err := localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dir, "data"), Throwaway: !durable, Logger: log})
 		if err != nil {
 			return err
 		}
