@@ -183,11 +183,17 @@ func (c *Cluster) Stop() error {
 	return nil
 }
 
-// FindBinaries returns the directory holding initdb and postgres: from PATH,
+// FindBinaries returns the directory holding initdb, postgres and the client
+// programs of the same installation: from PATH,
 // else the newest under /usr/lib/postgresql/*/bin (Debian and Ubuntu keep
 // them off PATH).
 func FindBinaries() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
+		// A link on PATH points into the installation's own bin folder,
+		// which also holds pg_dump and psql.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
 			return dir, nil

@@ -137,9 +137,9 @@ func assertStreamIsLog(t *testing.T, nc *nats.Conn, s *eventstore.Store, cfg rel
 
 // TestConcurrentWritersEachEventOnceInOrder has sixteen writers append
 // while they sleep at random inside their transactions, before and after
-// taking positions, and roll back one transaction in five. The relay must
-// publish every committed event exactly once, in order, and never wait on a
-// rolled-back transaction.
+// taking positions, and roll back one transaction in five, while two relays
+// run. Every committed event must be published exactly once, in order, and
+// no relay may wait on a rolled-back transaction.
 func TestConcurrentWritersEachEventOnceInOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -148,11 +148,14 @@ func TestConcurrentWritersEachEventOnceInOrder(t *testing.T) {
 	ns := natstest.Start(t)
 	nc := ns.Connect(t)
 	cfg := relay.Config{Service: "placement", Namespace: natstest.Namespace(), BatchSize: 50}
-	r, err := relay.New(s, nc, cfg, quietLog())
-	if err != nil {
-		t.Fatal(err)
+	// Two replicas of the service each run a relay; one leads at a time.
+	for range 2 {
+		r, err := relay.New(s, nc, cfg, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		runRelay(t, r)
 	}
-	runRelay(t, r)
 
 	const writers, appends = 16, 20
 	var wg sync.WaitGroup

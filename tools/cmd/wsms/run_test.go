@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+
+	"wsms/events"
+	eventsplacement "wsms/events/placement"
+	"wsms/placement/domain"
+	"wsms/platform/command"
+	"wsms/platform/errs"
+)
+
+// TestMain lets a test run this binary as the wsms command itself.
+func TestMain(m *testing.M) {
+	if os.Getenv("WSMS_TEST_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// startRun starts `wsms run` on dir with no DATABASE_URL or NATS_URL, as on a
+// fresh machine, and returns it with the lines it printed up to its banner's
+// end and the NATS address it printed.
+func startRun(t *testing.T, dir string) (*exec.Cmd, []string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "run", "-data-dir", dir, "-nats-port", "0")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DATABASE_URL=") && !strings.HasPrefix(kv, "NATS_URL=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "WSMS_TEST_AS_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		_, _ = io.Copy(io.Discard, stderr)
+	}()
+	var printed []string
+	var natsURL string
+	timeout := time.After(2 * time.Minute)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				_ = cmd.Wait()
+				t.Fatalf("wsms run ended before it was ready:\n%s", strings.Join(printed, "\n"))
+			}
+			printed = append(printed, line)
+			if u, found := strings.CutPrefix(strings.TrimSpace(line), "NATS "); found {
+				natsURL = strings.TrimSpace(u)
+			}
+			if strings.Contains(line, "Press Ctrl-C to stop.") {
+				go func() {
+					for range lines {
+					}
+				}()
+				return cmd, printed, natsURL
+			}
+		case <-timeout:
+			_ = cmd.Process.Kill()
+			t.Fatalf("wsms run was not ready within two minutes:\n%s", strings.Join(printed, "\n"))
+		}
+	}
+}
+
+// interrupt sends Ctrl-C and expects a clean exit.
+func interrupt(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("wsms run ended with %v after Ctrl-C, want a clean exit", err)
+		}
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatal("wsms run did not stop within a minute of Ctrl-C")
+	}
+}
+
+// TestRunOnAFreshMachine starts `wsms run` with nothing provisioned, sends a
+// command, stops it with Ctrl-C, and starts it again: the private
+// PostgreSQL and the embedded NATS are reused and keep what was recorded.
+func TestRunOnAFreshMachine(t *testing.T) {
+	parent, err := os.MkdirTemp("", "wsms-run-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(parent) })
+	if err := os.Chmod(parent, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(parent, "data")
+
+	cmd, printed, natsURL := startRun(t, dir)
+	out := strings.Join(printed, "\n")
+	for _, want := range []string{"initialising a private PostgreSQL cluster", "Loaded demo data: 5 commands.", "WSMS Placements is running.",
+		"PostgreSQL  postgres://", "service     placement: commands on wsms.cmd.placement.*"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("wsms run did not print %q:\n%s", want, out)
+		}
+	}
+	nc, err := nats.Connect(natsURL)
+	if err != nil {
+		t.Fatalf("connect to the printed NATS address %q: %v", natsURL, err)
+	}
+	defer nc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	register := command.Request[domain.RegisterSchool]{
+		Actor: events.Actor{ID: "office-1", Role: events.RoleOffice},
+		Command: domain.RegisterSchool{SchoolID: uuid.NewString(), Name: "Kowloon True Light School", District: "Kowloon City",
+			Level: eventsplacement.Secondary, Contact: eventsplacement.Contact{Name: "Ada Wong", Email: "ada.wong@ktls.edu.hk"}},
+	}
+	subject := command.Subject("wsms", "placement", "register-school")
+	res, err := command.Send(ctx, nc, subject, register)
+	if err != nil || res.Position != 6 {
+		t.Fatalf("register after the demo's five: %+v, %v", res, err)
+	}
+	nc.Close()
+	interrupt(t, cmd)
+	if _, err := os.Stat(filepath.Join(dir, "postgres", "postmaster.pid")); !os.IsNotExist(err) {
+		t.Fatalf("PostgreSQL still running after Ctrl-C (postmaster.pid: %v)", err)
+	}
+
+	cmd, printed, natsURL = startRun(t, dir)
+	out = strings.Join(printed, "\n")
+	if strings.Contains(out, "initialising") || strings.Contains(out, "Loaded demo data") {
+		t.Errorf("second run initialised again or reloaded the demo:\n%s", out)
+	}
+	nc, err = nats.Connect(natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := command.Send(ctx, nc, subject, register); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("the school registered before the restart: %v, want CONFLICT", err)
+	}
+	nc.Close()
+	interrupt(t, cmd)
+}
