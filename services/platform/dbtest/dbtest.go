@@ -52,10 +52,7 @@ func start() {
 		server.url = url
 		return
 	}
-	dir, err := os.MkdirTemp("", "wsms-test-pg-")
-	if err == nil {
-		err = os.Chmod(dir, 0o755)
-	}
+	dir, err := localpg.TempDir()
 	if err != nil {
 		server.err = err
 		return

@@ -257,6 +257,21 @@ func ownedBy(dir string, cred *syscall.Credential) error {
 	}
 }
 
+// TempDir creates a fresh directory under the system's temporary directory
+// that the server's account can reach, for a throwaway cluster; the caller
+// removes it.
+func TempDir() (string, error) {
+	dir, err := os.MkdirTemp("", "wsms-pg-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
 func tail(path string) string {
 	b, _ := os.ReadFile(path)
 	if len(b) > 2000 {

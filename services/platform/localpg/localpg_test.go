@@ -16,14 +16,11 @@ import (
 // directory: the row is still there, as `make run` expects across runs.
 func TestStartInitialisesThenReuses(t *testing.T) {
 	ctx := context.Background()
-	parent, err := os.MkdirTemp("", "wsms-localpg-")
+	parent, err := localpg.TempDir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(parent) })
-	if err := os.Chmod(parent, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(parent, "pg")
 
 	connect := func(c *localpg.Cluster) *pgx.Conn {

@@ -92,15 +92,10 @@ func waitPublished(t *testing.T, s *eventstore.Store, service string) {
 	}
 }
 
-// assertStreamIsLog checks that the stream holds every committed event of
-// the store exactly once, in position order, with its id as Nats-Msg-Id.
-func assertStreamIsLog(t *testing.T, nc *nats.Conn, s *eventstore.Store, cfg relay.Config) {
+// streamOf returns the service's stream and its state.
+func streamOf(t *testing.T, nc *nats.Conn, cfg relay.Config) (jetstream.Stream, *jetstream.StreamInfo) {
 	t.Helper()
 	ctx := context.Background()
-	log, err := s.ReadAfter(ctx, 0, 1_000_000)
-	if err != nil {
-		t.Fatal(err)
-	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +108,19 @@ func assertStreamIsLog(t *testing.T, nc *nats.Conn, s *eventstore.Store, cfg rel
 	if err != nil {
 		t.Fatal(err)
 	}
+	return stream, info
+}
+
+// assertStreamIsLog checks that the stream holds every committed event of
+// the store exactly once, in position order, with its id as Nats-Msg-Id.
+func assertStreamIsLog(t *testing.T, nc *nats.Conn, s *eventstore.Store, cfg relay.Config) {
+	t.Helper()
+	ctx := context.Background()
+	log, err := s.ReadAfter(ctx, 0, 1_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, info := streamOf(t, nc, cfg)
 	if info.State.Msgs != uint64(len(log)) {
 		t.Fatalf("stream holds %d messages, the log %d events", info.State.Msgs, len(log))
 	}
@@ -253,10 +261,6 @@ func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	child := func(ctx context.Context, killAfterBatch int) *exec.Cmd {
 		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRelayKilledBetweenPublishAndCheckpoint$")
 		cmd.Env = append(os.Environ(), "WSMS_RELAY_CHILD=1", "CHILD_DB="+url, "CHILD_NATS="+ns.URL,
@@ -277,14 +281,7 @@ func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL || timedOut {
 			t.Fatalf("round %d: relay process ended with %v, want killed by itself with SIGKILL", round, err)
 		}
-		stream, err := js.Stream(ctx, relay.StreamName(cfg.Namespace, cfg.Service))
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := stream.Info(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, info := streamOf(t, nc, cfg)
 		cp, _ := s.Checkpoint(ctx, "placement")
 		if published := info.State.LastSeq; published <= uint64(cp) || published <= before {
 			t.Fatalf("round %d: stream at %d (was %d), checkpoint %d: the kill must land after new publishes and before their checkpoint",

@@ -60,14 +60,11 @@ func TestRelayGoesOnAfterDumpAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pg_dump: %v", err)
 	}
-	dir, err := os.MkdirTemp("", "wsms-restore-")
+	dir, err := localpg.TempDir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	fresh, err := localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dir, "data"), Throwaway: true})
 	if err != nil {
 		t.Fatal(err)

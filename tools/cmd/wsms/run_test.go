@@ -19,6 +19,7 @@ import (
 	"wsms/placement/domain"
 	"wsms/platform/command"
 	"wsms/platform/errs"
+	"wsms/platform/localpg"
 )
 
 // TestMain lets a test run this binary as the wsms command itself.
@@ -109,14 +110,11 @@ func interrupt(t *testing.T, cmd *exec.Cmd) {
 // command, stops it with Ctrl-C, and starts it again: the private
 // PostgreSQL and the embedded NATS are reused and keep what was recorded.
 func TestRunOnAFreshMachine(t *testing.T) {
-	parent, err := os.MkdirTemp("", "wsms-run-")
+	parent, err := localpg.TempDir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(parent) })
-	if err := os.Chmod(parent, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(parent, "data")
 
 	cmd, printed, natsURL := startRun(t, dir)

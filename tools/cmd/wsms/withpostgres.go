@@ -29,14 +29,11 @@ func withPostgres(ctx context.Context, args []string, log *slog.Logger) error {
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if _, set := os.LookupEnv("TEST_DATABASE_URL"); !set {
-		dir, err := os.MkdirTemp("", "wsms-pg-")
+		dir, err := localpg.TempDir()
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		if err := os.Chmod(dir, 0o755); err != nil {
-			return err
-		}
 		cluster, err := localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dir, "data"), Throwaway: !durable, Logger: log})
 		if err != nil {
 			return err
