@@ -4,12 +4,13 @@ package app
 
 import (
 	"wsms/placement/domain"
+	"wsms/platform/command"
 	"wsms/platform/decider"
 	"wsms/platform/errs"
 )
 
 // RegisterSchool registers a partner school.
-var RegisterSchool = decider.Handler[domain.School, domain.RegisterSchool]{
+var RegisterSchool = command.UseCase[domain.School, domain.RegisterSchool]{Handler: decider.Handler[domain.School, domain.RegisterSchool]{
 	Name: "register-school",
 	Stream: func(c domain.RegisterSchool) (string, error) {
 		var v errs.Check
@@ -18,4 +19,4 @@ var RegisterSchool = decider.Handler[domain.School, domain.RegisterSchool]{
 	},
 	Evolve: domain.EvolveSchool,
 	Decide: domain.DecideRegisterSchool,
-}
+}}

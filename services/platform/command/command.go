@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,6 +30,10 @@ type Request[C any] struct {
 	IdempotencyKey string    `json:"idempotencyKey,omitempty"`
 	CorrelationID  uuid.UUID `json:"correlationId,omitzero"`
 	CausationID    uuid.UUID `json:"causationId,omitzero"`
+	// ExpectedVersion, when set, is the stream version the sender decided
+	// on: if the stream has moved on since, the command is refused with
+	// CONFLICT instead of being decided again on the new state.
+	ExpectedVersion *int64 `json:"expectedVersion,omitempty"`
 }
 
 // Executor runs commands against one service's event store.
@@ -43,41 +48,77 @@ func NewExecutor(store *eventstore.Store, registry *events.Registry, now func() 
 	return &Executor{store: store, registry: registry, now: now}
 }
 
-// Execute runs req through h. The result carries the stream's new version
+// UseCase is one command of a service: the pure decision, and, where the
+// decision needs facts from other records, how to gather them.
+type UseCase[S, C any] struct {
+	decider.Handler[S, C]
+	// Prepare, when set, fills in what the command needs from other
+	// streams or local tables before it is decided (fields the sender
+	// cannot set), or refuses it. It runs again on every attempt.
+	Prepare func(ctx context.Context, r Reader, c C) (C, error)
+}
+
+// attempts bounds how often a command is decided again after another
+// command changed its stream between load and append.
+const attempts = 4
+
+// Execute runs req through u. The result carries the stream's new version
 // and the position a reader must reach to see the command's effects.
-func Execute[S, C any](ctx context.Context, x *Executor, h decider.Handler[S, C], req Request[C]) (eventstore.Result, error) {
+//
+// When another command changes the stream between load and append, the
+// command is decided again on the new state, so every rule is checked
+// against what is now true; a sender that wants its command refused instead
+// names the version it decided on in ExpectedVersion.
+func Execute[S, C any](ctx context.Context, x *Executor, u UseCase[S, C], req Request[C]) (eventstore.Result, error) {
 	if req.Actor.ID == "" || !req.Actor.Role.Valid() {
-		return eventstore.Result{}, errs.Newf(errs.Unauthenticated, "%s: the command names no known actor and role", h.Name)
+		return eventstore.Result{}, errs.Newf(errs.Unauthenticated, "%s: the command names no known actor and role", u.Name)
 	}
-	stream, err := h.Stream(req.Command)
+	stream, err := u.Stream(req.Command)
 	if err != nil {
 		return eventstore.Result{}, err
 	}
 	var hash []byte
 	if req.IdempotencyKey != "" {
-		if hash, err = requestHash(h.Name, req); err != nil {
+		if hash, err = requestHash(u.Name, req); err != nil {
 			return eventstore.Result{}, err
 		}
 		if r, ok, err := x.store.Remembered(ctx, req.IdempotencyKey, hash); err != nil || ok {
 			return r, err
 		}
 	}
-	recorded, err := x.store.Load(ctx, stream)
-	if err != nil {
-		return eventstore.Result{}, err
-	}
-	given := make([]any, len(recorded))
-	for i, e := range recorded {
-		if given[i], err = x.registry.Decode(e.Type, e.Data); err != nil {
-			return eventstore.Result{}, fmt.Errorf("%s: %w", stream, err)
+	for attempt := 1; ; attempt++ {
+		res, err := decideAndAppend(ctx, x, u, req, stream, hash)
+		if !errs.Is(err, errs.Conflict) || req.ExpectedVersion != nil || attempt == attempts || !errors.Is(err, errStale) {
+			return res, err
 		}
 	}
-	now := x.now()
-	decided, err := h.Run(given, req.Command, decider.Meta{Actor: req.Actor, Now: now})
+}
+
+// errStale marks a conflict found at append time, which deciding again on
+// the new state may resolve.
+var errStale = errors.New("stream changed since it was loaded")
+
+func decideAndAppend[S, C any](ctx context.Context, x *Executor, u UseCase[S, C], req Request[C], stream string, hash []byte) (eventstore.Result, error) {
+	c := req.Command
+	var err error
+	if u.Prepare != nil {
+		if c, err = u.Prepare(ctx, Reader{x}, c); err != nil {
+			return eventstore.Result{}, err
+		}
+	}
+	given, recorded, err := Reader{x}.load(ctx, stream)
 	if err != nil {
 		return eventstore.Result{}, err
 	}
 	version := int64(len(recorded))
+	if req.ExpectedVersion != nil && *req.ExpectedVersion != version {
+		return eventstore.Result{}, errs.Newf(errs.Conflict, "%s is at version %d, not %d: someone changed it since you read it", stream, version, *req.ExpectedVersion)
+	}
+	now := x.now()
+	decided, err := u.Run(given, c, decider.Meta{Actor: req.Actor, Now: now})
+	if err != nil {
+		return eventstore.Result{}, err
+	}
 	if len(decided) == 0 {
 		var position int64
 		if version > 0 {
@@ -100,11 +141,73 @@ func Execute[S, C any](ctx context.Context, x *Executor, h decider.Handler[S, C]
 	if correlation == uuid.Nil {
 		correlation = causation
 	}
-	return x.store.Append(ctx, eventstore.Append{
+	res, err := x.store.Append(ctx, eventstore.Append{
 		StreamID: stream, ExpectedVersion: version, Events: pending, Actor: req.Actor,
 		CorrelationID: correlation, CausationID: causation, OccurredAt: now,
 		IdempotencyKey: req.IdempotencyKey, RequestHash: hash,
 	})
+	if errs.Is(err, errs.Conflict) {
+		err = fmt.Errorf("%w: %w", errStale, err)
+	}
+	return res, err
+}
+
+// Reader gives Prepare functions the recorded events of other streams.
+type Reader struct{ x *Executor }
+
+// ReaderOf returns a reader on x's store.
+func ReaderOf(x *Executor) Reader { return Reader{x} }
+
+// Events returns the decoded events of a stream, oldest first.
+func (r Reader) Events(ctx context.Context, stream string) ([]any, error) {
+	given, _, err := r.load(ctx, stream)
+	return given, err
+}
+
+// EventsByStream returns the decoded events of every stream whose id starts
+// with prefix, by stream id.
+func (r Reader) EventsByStream(ctx context.Context, prefix string) (map[string][]any, error) {
+	recorded, err := r.x.store.LoadPrefix(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]any{}
+	for _, e := range recorded {
+		payload, err := r.x.registry.Decode(e.Type, e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.StreamID, err)
+		}
+		out[e.StreamID] = append(out[e.StreamID], payload)
+	}
+	return out, nil
+}
+
+func (r Reader) load(ctx context.Context, stream string) ([]any, []events.Envelope, error) {
+	recorded, err := r.x.store.Load(ctx, stream)
+	if err != nil {
+		return nil, nil, err
+	}
+	given := make([]any, len(recorded))
+	for i, e := range recorded {
+		if given[i], err = r.x.registry.Decode(e.Type, e.Data); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", stream, err)
+		}
+	}
+	return given, recorded, nil
+}
+
+// Fold is the state of a stream, for a Prepare function that needs another
+// aggregate's facts.
+func Fold[S any](ctx context.Context, r Reader, evolve func(S, any) S, stream string) (S, error) {
+	var s S
+	given, err := r.Events(ctx, stream)
+	if err != nil {
+		return s, err
+	}
+	for _, e := range given {
+		s = evolve(s, e)
+	}
+	return s, nil
 }
 
 // requestHash identifies a command for its idempotency key: the same key

@@ -12,7 +12,6 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/micro"
 
-	"wsms/platform/decider"
 	"wsms/platform/errs"
 	"wsms/platform/eventstore"
 )
@@ -23,14 +22,14 @@ type Endpoint struct {
 	handle func(ctx context.Context, data []byte) (eventstore.Result, error)
 }
 
-// Serve turns h into an endpoint executed by x.
-func Serve[S, C any](x *Executor, h decider.Handler[S, C]) Endpoint {
-	return Endpoint{Name: h.Name, handle: func(ctx context.Context, data []byte) (eventstore.Result, error) {
+// Serve turns u into an endpoint executed by x.
+func Serve[S, C any](x *Executor, u UseCase[S, C]) Endpoint {
+	return Endpoint{Name: u.Name, handle: func(ctx context.Context, data []byte) (eventstore.Result, error) {
 		var req Request[C]
 		if err := DecodeStrict(data, &req); err != nil {
 			return eventstore.Result{}, err
 		}
-		return Execute(ctx, x, h, req)
+		return Execute(ctx, x, u, req)
 	}}
 }
 

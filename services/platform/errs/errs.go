@@ -50,8 +50,11 @@ func Newf(code Code, format string, args ...any) *Error {
 }
 
 // As returns the *Error in err's chain, or an Internal error wrapping err's
-// text when there is none.
+// text when there is none; nil for no error.
 func As(err error) *Error {
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e

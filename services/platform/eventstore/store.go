@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -229,6 +230,21 @@ func (s *Store) Load(ctx context.Context, streamID string) ([]events.Envelope, e
 	envs, err := pgx.CollectRows(rows, scanEnvelope)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", streamID, err)
+	}
+	return envs, nil
+}
+
+// LoadPrefix returns the events of every stream whose id starts with
+// prefix, by stream and version: all the offers of a round, say.
+func (s *Store) LoadPrefix(ctx context.Context, prefix string) ([]events.Envelope, error) {
+	like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(prefix) + "%"
+	rows, err := s.db.Query(ctx, s.sql.loadPrefix, like)
+	if err != nil {
+		return nil, fmt.Errorf("load streams %s*: %w", prefix, err)
+	}
+	envs, err := pgx.CollectRows(rows, scanEnvelope)
+	if err != nil {
+		return nil, fmt.Errorf("load streams %s*: %w", prefix, err)
 	}
 	return envs, nil
 }

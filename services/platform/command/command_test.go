@@ -1,0 +1,146 @@
+package command_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"wsms/events"
+	"wsms/platform/command"
+	"wsms/platform/dbtest"
+	"wsms/platform/decider"
+	"wsms/platform/errs"
+	"wsms/platform/eventstore"
+	"wsms/platform/migrate"
+	"wsms/schema"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// A tally counts observations of a lesson: the smallest aggregate there is.
+type tallied struct {
+	By int `json:"by"`
+}
+
+type tally struct{ total int }
+
+type count struct {
+	Lesson string `json:"lesson"`
+	By     int    `json:"by"`
+	// Limit is filled in by Prepare, as facts from elsewhere are.
+	Limit int `json:"-"`
+}
+
+var counting = command.UseCase[tally, count]{Handler: decider.Handler[tally, count]{
+	Name:   "count",
+	Stream: func(c count) (string, error) { return "lesson-" + c.Lesson, nil },
+	Evolve: func(s tally, e any) tally { s.total += e.(tallied).By; return s },
+	Decide: func(s tally, c count, _ decider.Meta) ([]any, error) {
+		if c.Limit > 0 && s.total+c.By > c.Limit {
+			return nil, errs.Invalid("by", "limit", "would pass the limit of %d", c.Limit)
+		}
+		return []any{tallied{By: c.By}}, nil
+	},
+}}
+
+func newExecutor(t *testing.T) *command.Executor {
+	t.Helper()
+	db := dbtest.New(t, migrate.Set{Schema: "mentoring", Files: schema.EventStore()})
+	reg := events.NewRegistry()
+	events.Define[tallied](reg, "mentoring.lesson.tallied.v1")
+	return command.NewExecutor(eventstore.New(db, "mentoring"), reg, time.Now)
+}
+
+var tutor = events.Actor{ID: "tutor-1", Role: events.RoleTutor}
+
+func TestConcurrentCommandsOnOneStreamAreDecidedAgain(t *testing.T) {
+	t.Parallel()
+	x := newExecutor(t)
+	ctx := context.Background()
+	// Four writers at once: each can lose at most three times to the
+	// others, within the executor's attempts.
+	var wg sync.WaitGroup
+	failures := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			if _, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "a", By: 1}, Actor: tutor}); err != nil {
+				failures <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(failures)
+	for err := range failures {
+		t.Errorf("a command was refused: %v", err)
+	}
+	res, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "a", By: 1}, Actor: tutor})
+	if err != nil || res.Version != 5 {
+		t.Fatalf("fifth count: %+v, %v; want version 5", res, err)
+	}
+}
+
+func TestExpectedVersionRefusesAStaleCommand(t *testing.T) {
+	t.Parallel()
+	x := newExecutor(t)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "b", By: 1}, Actor: tutor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := int64(1)
+	_, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "b", By: 1}, Actor: tutor, ExpectedVersion: &stale})
+	if !errs.Is(err, errs.Conflict) {
+		t.Fatalf("err = %v, want CONFLICT", err)
+	}
+	current := int64(2)
+	if res, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "b", By: 1}, Actor: tutor, ExpectedVersion: &current}); err != nil || res.Version != 3 {
+		t.Fatalf("current version: %+v, %v", res, err)
+	}
+}
+
+func TestPrepareFillsInFactsAndReadsOtherStreams(t *testing.T) {
+	t.Parallel()
+	x := newExecutor(t)
+	ctx := context.Background()
+	for _, lesson := range []string{"c-1", "c-2", "c_3", "d-1"} {
+		if _, err := command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: lesson, By: 2}, Actor: tutor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The limit of lesson "x" is what lessons "c-*" have counted so far, 4:
+	// the "_" of "c_3" must not match the "-" of the prefix.
+	limited := counting
+	limited.Prepare = func(ctx context.Context, r command.Reader, c count) (count, error) {
+		byStream, err := r.EventsByStream(ctx, "lesson-c-")
+		if err != nil {
+			return c, err
+		}
+		for _, evs := range byStream {
+			for _, e := range evs {
+				c.Limit += e.(tallied).By
+			}
+		}
+		return c, nil
+	}
+	if _, err := command.Execute(ctx, x, limited, command.Request[count]{Command: count{Lesson: "x", By: 4}, Actor: tutor}); err != nil {
+		t.Fatalf("within the limit of 4: %v", err)
+	}
+	_, err := command.Execute(ctx, x, limited, command.Request[count]{Command: count{Lesson: "x", By: 1}, Actor: tutor})
+	if err == nil || errs.As(err).Field != "by" || !errs.Is(err, errs.Validation) {
+		t.Fatalf("past the limit: %v, want VALIDATION on by", err)
+	}
+	s, err := command.Fold(ctx, command.ReaderOf(x), counting.Evolve, "lesson-x")
+	if err != nil || s.total != 4 {
+		t.Fatalf("lesson c-9 totals %d (%v), want 4", s.total, err)
+	}
+}
+
+func TestCommandWithoutActorIsUnauthenticated(t *testing.T) {
+	t.Parallel()
+	_, err := command.Execute(context.Background(), newExecutor(t), counting, command.Request[count]{Command: count{Lesson: "e", By: 1}})
+	if !errs.Is(err, errs.Unauthenticated) {
+		t.Fatalf("err = %v, want UNAUTHENTICATED", err)
+	}
+}
