@@ -10,12 +10,18 @@ import (
 //go:embed sql
 var files embed.FS
 
+// Placement is the migration set of the placement service's own tables
+// (beside its event store, in its schema).
+func Placement() fs.FS { return sub("sql/placement") }
+
 // EventStore is the migration set of a service's event store. Every service
 // applies it to its own PostgreSQL schema: the files name no schema.
-func EventStore() fs.FS {
-	sub, err := fs.Sub(files, "sql/eventstore")
+func EventStore() fs.FS { return sub("sql/eventstore") }
+
+func sub(dir string) fs.FS {
+	s, err := fs.Sub(files, dir)
 	if err != nil {
-		panic(err) // the embedded path is fixed at build time
+		panic(err) // the embedded paths are fixed at build time
 	}
-	return sub
+	return s
 }

@@ -313,12 +313,14 @@ type IneligibleSchool struct {
 // with a reason. Exception names a hard rule the office knowingly waived
 // ("" when every rule holds).
 type PlacementOverridden struct {
-	RoundID   string `json:"roundId"`
-	StudentID string `json:"studentId"`
-	SchoolID  string `json:"schoolId"`
-	Subject   string `json:"subject"`
-	Reason    string `json:"reason"`
-	Exception string `json:"exception,omitempty"`
+	RoundID       string `json:"roundId"`
+	StudentID     string `json:"studentId"`
+	SchoolID      string `json:"schoolId"`
+	Subject       string `json:"subject"`
+	Rank          int    `json:"rank"`
+	TravelMinutes int    `json:"travelMinutes"`
+	Reason        string `json:"reason"`
+	Exception     string `json:"exception,omitempty"`
 }
 
 // AllocationPublished is recorded when the office publishes the round's

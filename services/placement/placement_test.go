@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -25,16 +26,21 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// TestRegisterSchoolEndToEnd sends the command over NATS to a running
-// placement service and follows it into PostgreSQL and JetStream.
-func TestRegisterSchoolEndToEnd(t *testing.T) {
+// running is a placement service started for a test, on its own database
+// and NATS.
+type running struct {
+	db        *pgxpool.Pool
+	nc        *nats.Conn
+	namespace string
+}
+
+func startService(t *testing.T) running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	db := dbtest.New(t)
-	ns := natstest.Start(t)
-	nc := ns.Connect(t)
-	namespace := natstest.Namespace()
+	rs := running{db: dbtest.New(t), namespace: natstest.Namespace()}
+	rs.nc = natstest.Start(t).Connect(t)
 	done, err := service.Run(ctx, placement.Spec, service.Deps{
-		DB: db, NATS: nc, Log: slog.New(slog.DiscardHandler), Relay: relay.Config{Namespace: namespace},
+		DB: rs.db, NATS: rs.nc, Log: slog.New(slog.DiscardHandler), Relay: relay.Config{Namespace: rs.namespace},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +51,16 @@ func TestRegisterSchoolEndToEnd(t *testing.T) {
 			t.Errorf("service stopped with %v", err)
 		}
 	})
+	return rs
+}
+
+// TestRegisterSchoolEndToEnd sends the command over NATS to a running
+// placement service and follows it into PostgreSQL and JetStream.
+func TestRegisterSchoolEndToEnd(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rs := startService(t)
+	nc, namespace := rs.nc, rs.namespace
 
 	subject := command.Subject(namespace, "placement", "register-school")
 	office := events.Actor{ID: "office-7", Role: events.RoleOffice}

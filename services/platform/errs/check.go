@@ -15,8 +15,21 @@ import (
 type Check struct{ err *Error }
 
 func (c *Check) fail(field, rule, format string, args ...any) {
+	c.Add(Invalid(field, rule, format, args...))
+}
+
+// Add records a failure found by a rule of the caller's own; the first one
+// recorded is the one reported.
+func (c *Check) Add(e *Error) {
 	if c.err == nil {
-		c.err = Invalid(field, rule, format, args...)
+		c.err = e
+	}
+}
+
+// Range: n must lie between lo and hi.
+func (c *Check) Range(field string, n, lo, hi int) {
+	if n < lo || n > hi {
+		c.fail(field, "range", "must be between %d and %d, not %d", lo, hi, n)
 	}
 }
 

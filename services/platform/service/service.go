@@ -7,6 +7,7 @@ package service
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -28,8 +29,15 @@ type Spec struct {
 	Name string
 	// Register adds the events the service records to a registry.
 	Register func(*events.Registry)
+	// Migrations are the service's own tables beside its event store, in
+	// its schema; nil for none.
+	Migrations fs.FS
 	// Endpoints lists the service's commands, run by x.
-	Endpoints func(x *command.Executor) []command.Endpoint
+	Endpoints func(x *command.Executor, d Deps) []command.Endpoint
+	// Workers are the service's long-running tasks beside its commands,
+	// such as keeping a local copy of another service's records; each runs
+	// until its context ends, retrying by itself. Nil for none.
+	Workers func(d Deps) []func(context.Context) error
 }
 
 // Deps are the connections and settings a service runs with.
@@ -45,8 +53,15 @@ type Deps struct {
 // hand finish, and stops the relay. It returns once the service is ready and
 // then running in the background; wait on the returned channel for its end.
 func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
+	if d.Relay.Namespace == "" {
+		d.Relay.Namespace = "wsms"
+	}
 	log := d.Log.With("service", spec.Name)
-	if err := migrate.Apply(ctx, d.DB, migrate.Set{Schema: spec.Name, Files: schema.EventStore()}); err != nil {
+	sets := []migrate.Set{{Schema: spec.Name, Files: schema.EventStore()}}
+	if spec.Migrations != nil {
+		sets = append(sets, migrate.Set{Schema: spec.Name, Files: spec.Migrations})
+	}
+	if err := migrate.Apply(ctx, d.DB, sets...); err != nil {
 		return nil, err
 	}
 	registry := events.NewRegistry()
@@ -64,13 +79,19 @@ func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
 	// own timeout.
 	svc, err := command.Start(context.WithoutCancel(ctx), d.NATS, command.ServiceConfig{
 		Namespace: rcfg.Namespace, Service: spec.Name, Version: d.Version,
-	}, log, spec.Endpoints(x)...)
+	}, log, spec.Endpoints(x, d)...)
 	if err != nil {
 		return nil, err
 	}
-	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	relayDone := make(chan error, 1)
-	go func() { relayDone <- r.Run(relayCtx) }()
+	background := []func(context.Context) error{r.Run}
+	if spec.Workers != nil {
+		background = append(background, spec.Workers(d)...)
+	}
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	bgDone := make(chan error, len(background))
+	for _, run := range background {
+		go func() { bgDone <- run(bgCtx) }()
+	}
 
 	done := make(chan error, 1)
 	go func() {
@@ -78,8 +99,11 @@ func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
 		err := svc.Stop()
 		// Events the relay has not published yet stay in the store and
 		// are published on the next start.
-		stopRelay()
-		done <- errors.Join(err, <-relayDone)
+		stopBackground()
+		for range background {
+			err = errors.Join(err, <-bgDone)
+		}
+		done <- err
 	}()
 	log.Info("service ready", "commands", rcfg.Namespace+".cmd."+spec.Name+".*", "stream", relay.StreamName(rcfg.Namespace, spec.Name))
 	return done, nil

@@ -1,0 +1,669 @@
+package domain
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+
+	"wsms/events/placement"
+	"wsms/placement/allocation"
+	"wsms/platform/decider"
+	"wsms/platform/errs"
+)
+
+// Round is a placement round: its rules, its allocation and the life of
+// each placement after publication.
+type Round struct {
+	opened       placement.PlacementRoundOpened
+	closed       bool
+	allocated    bool
+	published    bool
+	placements   map[string]placement.Placement // by student
+	unplaced     map[string]string
+	explanations map[string]placement.Explanation
+	ineligible   []placement.IneligibleSchool
+	status       map[string]string   // by student: proposed, confirmed, declined
+	declinedBy   map[string][]string // by student: schools that declined them
+	mentors      map[string]string   // by student: teacher
+	load         map[string]int      // by teacher: students mentored this round
+}
+
+// Placement statuses after publication.
+const (
+	statusProposed  = "proposed"
+	statusConfirmed = "confirmed"
+	statusDeclined  = "declined"
+)
+
+// RoundStream names the stream of a round.
+func RoundStream(id string) string { return "round-" + id }
+
+// EvolveRound applies one of a round's events.
+func EvolveRound(r Round, e any) Round {
+	switch e := e.(type) {
+	case placement.PlacementRoundOpened:
+		r.opened = e
+	case placement.AllocationRecorded:
+		r.allocated = true
+		r.placements, r.unplaced, r.explanations = map[string]placement.Placement{}, map[string]string{}, map[string]placement.Explanation{}
+		for _, p := range e.Placements {
+			r.placements[p.StudentID] = p
+		}
+		for _, u := range e.Unplaced {
+			r.unplaced[u.StudentID] = u.Reason
+		}
+		for _, x := range e.Explanations {
+			r.explanations[x.StudentID] = x
+		}
+		r.ineligible = e.IneligibleSchools
+	case placement.PlacementOverridden:
+		r.placements = maps.Clone(r.placements)
+		r.placements[e.StudentID] = placement.Placement{StudentID: e.StudentID, SchoolID: e.SchoolID, Subject: e.Subject, Rank: e.Rank, TravelMinutes: e.TravelMinutes}
+		r.unplaced = maps.Clone(r.unplaced)
+		delete(r.unplaced, e.StudentID)
+	case placement.AllocationPublished:
+		r.published = true
+		r.status = map[string]string{}
+		for id := range r.placements {
+			r.status[id] = statusProposed
+		}
+		r.declinedBy, r.mentors, r.load = map[string][]string{}, map[string]string{}, map[string]int{}
+	case placement.PlacementConfirmed:
+		r.status = maps.Clone(r.status)
+		r.status[e.StudentID] = statusConfirmed
+	case placement.PlacementDeclined:
+		r.status = maps.Clone(r.status)
+		r.status[e.StudentID] = statusDeclined
+		r.declinedBy = maps.Clone(r.declinedBy)
+		r.declinedBy[e.StudentID] = append(slices.Clone(r.declinedBy[e.StudentID]), e.SchoolID)
+		r.placements = maps.Clone(r.placements)
+		delete(r.placements, e.StudentID)
+	case placement.StudentTeacherReallocated:
+		r.status, r.unplaced = maps.Clone(r.status), maps.Clone(r.unplaced)
+		r.explanations = maps.Clone(r.explanations)
+		r.explanations[e.StudentID] = e.Explanation
+		if e.Placement != nil {
+			r.placements = maps.Clone(r.placements)
+			r.placements[e.StudentID] = *e.Placement
+			r.status[e.StudentID] = statusProposed
+		} else {
+			delete(r.status, e.StudentID)
+			r.unplaced[e.StudentID] = e.Unplaced
+		}
+	case placement.MentorAssigned:
+		r.mentors, r.load = maps.Clone(r.mentors), maps.Clone(r.load)
+		if old, ok := r.mentors[e.StudentID]; ok {
+			r.load[old]--
+		}
+		r.mentors[e.StudentID] = e.TeacherID
+		r.load[e.TeacherID]++
+	case placement.PlacementRoundClosed:
+		r.closed = true
+	}
+	return r
+}
+
+// Opened reports whether the round has been opened.
+func (r Round) Opened() bool { return r.opened.RoundID != "" }
+
+// SchoolYear is the school year the round's practicum falls in.
+func (r Round) SchoolYear() int { return r.opened.SchoolYear }
+
+// Placement returns a student-teacher's current placement.
+func (r Round) Placement(studentID string) (placement.Placement, bool) {
+	p, ok := r.placements[studentID]
+	return p, ok
+}
+
+// mustBeOpen refuses a command on a round that does not exist or is closed.
+func (r Round) mustBeOpen(id string) error {
+	if !r.Opened() {
+		return errs.Newf(errs.NotFound, "no placement round %s is open", id)
+	}
+	if r.closed {
+		return errs.Newf(errs.Conflict, "placement round %q is closed", r.opened.Name)
+	}
+	return nil
+}
+
+// acceptsChanges refuses changes to the round's offers and students once
+// the allocation is published.
+func (r Round) acceptsChanges(id string) error {
+	if err := r.mustBeOpen(id); err != nil {
+		return err
+	}
+	if r.published {
+		return errs.Newf(errs.Conflict, "the allocation of round %q is published: offers and student-teachers can no longer change", r.opened.Name)
+	}
+	return nil
+}
+
+// acceptsOffers also holds offers to the offer deadline (the deadline day
+// included).
+func (r Round) acceptsOffers(id string, today placement.Date) error {
+	if err := r.acceptsChanges(id); err != nil {
+		return err
+	}
+	if today > r.opened.OfferDeadline {
+		return errs.Newf(errs.Conflict, "the offer deadline of round %q was %s", r.opened.Name, r.opened.OfferDeadline)
+	}
+	return nil
+}
+
+// acceptsPreferences also holds preferences to the preference deadline.
+func (r Round) acceptsPreferences(id string, today placement.Date) error {
+	if err := r.acceptsChanges(id); err != nil {
+		return err
+	}
+	if today > r.opened.PreferenceDeadline {
+		return errs.Newf(errs.Conflict, "the preference deadline of round %q was %s", r.opened.Name, r.opened.PreferenceDeadline)
+	}
+	return nil
+}
+
+// OpenPlacementRound asks to open a round. MaxPreferences defaults to 10,
+// MaxTravelMinutes to 60, CalendarToleranceDays to 5 and TravelMinutes to
+// DefaultTravelMinutes.
+type OpenPlacementRound struct {
+	RoundID               string                    `json:"roundId"`
+	Name                  string                    `json:"name"`
+	SchoolYear            int                       `json:"schoolYear"`
+	Windows               []placement.Period        `json:"windows"`
+	OfferDeadline         placement.Date            `json:"offerDeadline"`
+	PreferenceDeadline    placement.Date            `json:"preferenceDeadline"`
+	MaxPreferences        int                       `json:"maxPreferences"`
+	MaxTravelMinutes      int                       `json:"maxTravelMinutes"`
+	CalendarToleranceDays *int                      `json:"calendarToleranceDays"`
+	TravelMinutes         map[string]map[string]int `json:"travelMinutes"`
+}
+
+// DecideOpenPlacementRound lets the office open a round once.
+func DecideOpenPlacementRound(r Round, c OpenPlacementRound, m decider.Meta) ([]any, error) {
+	if err := office(m, "opens placement rounds"); err != nil {
+		return nil, err
+	}
+	c.MaxPreferences, c.MaxTravelMinutes = orDefault(c.MaxPreferences, 10), orDefault(c.MaxTravelMinutes, 60)
+	tolerance := 5
+	if c.CalendarToleranceDays != nil {
+		tolerance = *c.CalendarToleranceDays
+	}
+	if c.TravelMinutes == nil {
+		c.TravelMinutes = DefaultTravelMinutes()
+	}
+	var v errs.Check
+	v.UUID("roundId", c.RoundID)
+	v.Required("name", c.Name)
+	v.MaxLength("name", c.Name, 200)
+	v.Range("schoolYear", c.SchoolYear, 2000, 2100)
+	if len(c.Windows) == 0 || len(c.Windows) > 4 {
+		v.Add(errs.Invalid("windows", "count", "must give 1 to 4 practicum windows, not %d", len(c.Windows)))
+	}
+	periods(&v, "windows", c.Windows)
+	offer, prefs := day(&v, "offerDeadline", c.OfferDeadline), day(&v, "preferenceDeadline", c.PreferenceDeadline)
+	if !offer.IsZero() && !prefs.IsZero() && len(c.Windows) > 0 {
+		if first, err := parseDay(c.Windows[0].From); err == nil && (prefs.After(first) || offer.After(first)) {
+			v.Add(errs.Invalid("preferenceDeadline", "before_window", "deadlines must fall before the first practicum window (%s)", c.Windows[0].From))
+		}
+	}
+	v.Range("maxPreferences", c.MaxPreferences, 1, 20)
+	v.Range("maxTravelMinutes", c.MaxTravelMinutes, 1, 300)
+	v.Range("calendarToleranceDays", tolerance, 0, 60)
+	travelTable(&v, c.TravelMinutes)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if r.Opened() {
+		return nil, errs.Newf(errs.Conflict, "round %s is already open as %q", c.RoundID, r.opened.Name)
+	}
+	return []any{placement.PlacementRoundOpened{RoundID: c.RoundID, Name: c.Name, SchoolYear: c.SchoolYear, Windows: c.Windows,
+		OfferDeadline: c.OfferDeadline, PreferenceDeadline: c.PreferenceDeadline, MaxPreferences: c.MaxPreferences,
+		MaxTravelMinutes: c.MaxTravelMinutes, CalendarToleranceDays: tolerance, TravelMinutes: c.TravelMinutes}}, nil
+}
+
+// travelTable checks that the table is square: from every district to every
+// district, in non-negative minutes.
+func travelTable(v *errs.Check, t map[string]map[string]int) {
+	if len(t) == 0 {
+		v.Add(errs.Invalid("travelMinutes", "required", "must give journey times between districts"))
+		return
+	}
+	for _, from := range slices.Sorted(maps.Keys(t)) {
+		for _, to := range slices.Sorted(maps.Keys(t)) {
+			m, ok := t[from][to]
+			f := fmt.Sprintf("travelMinutes[%q][%q]", from, to)
+			if !ok {
+				v.Add(errs.Invalid(f, "required", "every district needs a journey time to every district"))
+			} else if m < 0 {
+				v.Add(errs.Invalid(f, "range", "must not be negative, not %d", m))
+			}
+		}
+	}
+}
+
+// Pool is everything the allocation weighs: the offers and student-teachers
+// of the round, and the calendars of the schools that offered. It is
+// gathered from their streams before the decision.
+type Pool struct {
+	Offers   map[string]Offer          // by school
+	Students map[string]StudentTeacher // by student
+	Schools  map[string]School         // by school, for each offer
+}
+
+// RunAllocation asks to allocate every student-teacher of the round.
+type RunAllocation struct {
+	RoundID string `json:"roundId"`
+	Pool    Pool   `json:"-"`
+}
+
+// DecideRunAllocation lets the office allocate, as often as it likes until
+// it publishes: each run replaces the last, and takes in every offer and
+// preference made since.
+func DecideRunAllocation(r Round, c RunAllocation, m decider.Meta) ([]any, error) {
+	if err := office(m, "runs the allocation"); err != nil {
+		return nil, err
+	}
+	var v errs.Check
+	v.UUID("roundId", c.RoundID)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.acceptsChanges(c.RoundID); err != nil {
+		return nil, err
+	}
+	in, notes := r.instance(c.Pool, "")
+	res, err := allocation.Solve(in)
+	if err != nil {
+		return nil, fmt.Errorf("allocate round %s: %w", c.RoundID, err)
+	}
+	e := placement.AllocationRecorded{RoundID: c.RoundID, Placements: []placement.Placement{}, Unplaced: []placement.Unplaced{},
+		Explanations: []placement.Explanation{}, IneligibleSchools: notes.ineligible,
+		Summary: placement.AllocationSummary(res.Summary)}
+	for _, p := range res.Placements {
+		e.Placements = append(e.Placements, placed(p))
+	}
+	for _, u := range res.Unplaced {
+		e.Unplaced = append(e.Unplaced, placement.Unplaced{StudentID: u.Student, Reason: u.Reason})
+	}
+	for _, x := range res.Explanations {
+		e.Explanations = append(e.Explanations, notes.explain(x))
+	}
+	return []any{e}, nil
+}
+
+func placed(p allocation.Placement) placement.Placement {
+	return placement.Placement{StudentID: p.Student, SchoolID: p.School, Subject: p.Subject, Rank: p.Rank, TravelMinutes: p.TravelMinutes}
+}
+
+// instanceNotes is what the round knows of its schools that the solver
+// does not: why some cannot take anyone.
+type instanceNotes struct {
+	ineligible []placement.IneligibleSchool
+	why        map[string]string // by school
+}
+
+// explain turns the solver's explanation into the round's, with the
+// round's own reasons for schools the solver only saw as empty.
+func (n instanceNotes) explain(x allocation.Explanation) placement.Explanation {
+	out := placement.Explanation{StudentID: x.Student, SchoolID: x.School, Rank: x.Rank, NotChosen: []placement.NotChosen{}}
+	for _, nc := range x.NotChosen {
+		reason := nc.Reason
+		if why, ok := n.why[nc.School]; ok {
+			reason = "ineligible: " + why
+		}
+		out.NotChosen = append(out.NotChosen, placement.NotChosen{SchoolID: nc.School, Rank: nc.Rank, Reason: reason})
+	}
+	return out
+}
+
+// instance is the round as the solver sees it. Schools that withdrew their
+// offer or whose calendar clashes with the practicum stay in it with no
+// places, so every student's ranks keep their meaning; notes say why. When
+// only is set, the instance holds that student alone, with the places every
+// other placement holds taken away and the schools that declined them
+// excluded: a re-allocation that moves no one else.
+func (r Round) instance(p Pool, only string) (allocation.Instance, instanceNotes) {
+	notes := instanceNotes{ineligible: []placement.IneligibleSchool{}, why: map[string]string{}}
+	taken := map[[2]string]int{}
+	takenAt := map[string]int{}
+	if only != "" {
+		for id, pl := range r.placements {
+			if id != only {
+				taken[[2]string{pl.SchoolID, pl.Subject}]++
+				takenAt[pl.SchoolID]++
+			}
+		}
+	}
+	in := allocation.Instance{MaxPreferences: r.opened.MaxPreferences, MaxTravelMinutes: r.opened.MaxTravelMinutes,
+		TravelMinutes: r.opened.TravelMinutes, Schools: []allocation.School{}, Students: []allocation.Student{}}
+	inRound := map[string]bool{}
+	for _, id := range slices.Sorted(maps.Keys(p.Offers)) {
+		o := p.Offers[id]
+		if !o.made {
+			continue
+		}
+		inRound[id] = true
+		sc := allocation.School{ID: id, Level: allocation.Level(o.last.School.Level), District: o.last.School.District, Offers: []allocation.Offer{}}
+		cal, hasCal := p.Schools[id].Calendar(r.opened.SchoolYear)
+		clash := ""
+		if hasCal {
+			clash = calendarIneligibility(cal, r.opened.Windows, r.opened.CalendarToleranceDays)
+		}
+		switch {
+		case o.withdrawn:
+			notes.why[id] = "the school withdrew its offer"
+		case clash != "":
+			notes.why[id] = clash
+			notes.ineligible = append(notes.ineligible, placement.IneligibleSchool{SchoolID: id, Reason: clash})
+		default:
+			sc.Capacity = max(o.last.Capacity-takenAt[id], 0)
+			for _, off := range o.last.Offers {
+				sc.Offers = append(sc.Offers, allocation.Offer{Subject: off.Subject, Places: max(off.Places-taken[[2]string{id, off.Subject}], 0)})
+			}
+		}
+		in.Schools = append(in.Schools, sc)
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.Students)) {
+		s := p.Students[id]
+		if !s.registered || only != "" && id != only {
+			continue
+		}
+		st := allocation.Student{ID: id, Level: allocation.Level(s.reg.Level), District: s.reg.HomeDistrict, Subjects: s.reg.Subjects,
+			Preferences: []string{}, Excluded: []string{}}
+		for _, sc := range s.preferences {
+			if inRound[sc] {
+				st.Preferences = append(st.Preferences, sc)
+			}
+		}
+		for _, cf := range s.reg.Conflicts {
+			if inRound[cf.SchoolID] && !slices.Contains(st.Excluded, cf.SchoolID) {
+				st.Excluded = append(st.Excluded, cf.SchoolID)
+			}
+		}
+		for _, sc := range r.declinedBy[id] {
+			if inRound[sc] && !slices.Contains(st.Excluded, sc) {
+				st.Excluded = append(st.Excluded, sc)
+			}
+		}
+		sort.Strings(st.Excluded)
+		in.Students = append(in.Students, st)
+	}
+	if only != "" {
+		for _, sc := range r.declinedBy[only] {
+			notes.why[sc] = "the school declined the placement"
+		}
+	}
+	return in, notes
+}
+
+// OverridePlacement asks to place a student-teacher by hand, with a reason.
+// The solver's hard rules apply unless Exception names the one the office
+// knowingly waives: "level mismatch", "subject not offered", "excluded",
+// "travel over limit", "capacity" or "calendar clash".
+type OverridePlacement struct {
+	RoundID   string `json:"roundId"`
+	StudentID string `json:"studentId"`
+	SchoolID  string `json:"schoolId"`
+	Subject   string `json:"subject"`
+	Reason    string `json:"reason"`
+	Exception string `json:"exception"`
+	Pool      Pool   `json:"-"`
+}
+
+// DecideOverridePlacement lets the office change an allocation before it is
+// published.
+func DecideOverridePlacement(r Round, c OverridePlacement, m decider.Meta) ([]any, error) {
+	if err := office(m, "overrides placements"); err != nil {
+		return nil, err
+	}
+	var v errs.Check
+	v.UUID("roundId", c.RoundID)
+	v.UUID("studentId", c.StudentID)
+	v.UUID("schoolId", c.SchoolID)
+	v.Required("subject", c.Subject)
+	v.Required("reason", c.Reason)
+	v.MaxLength("reason", c.Reason, 1000)
+	if c.Exception != "" {
+		v.OneOf("exception", c.Exception, "level mismatch", "subject not offered", "excluded", "travel over limit", "capacity", "calendar clash")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.acceptsChanges(c.RoundID); err != nil {
+		return nil, err
+	}
+	if !r.allocated {
+		return nil, errs.Newf(errs.Conflict, "round %q has no allocation yet: run it first", r.opened.Name)
+	}
+	if !c.Pool.Students[c.StudentID].registered {
+		return nil, errs.Newf(errs.NotFound, "student-teacher %s is not registered for the round", c.StudentID)
+	}
+	if o := c.Pool.Offers[c.SchoolID]; !o.made {
+		return nil, errs.Invalid("schoolId", "offered", "school %s made no offer in this round", c.SchoolID)
+	}
+	rule, why := r.brokenRule(c.Pool, c.StudentID, c.SchoolID, c.Subject)
+	switch {
+	case rule != "" && rule != c.Exception:
+		return nil, errs.Invalid("schoolId", "hard_rule", "%s; to place the student-teacher there all the same, set exception to %q", why, rule)
+	case rule == "" && c.Exception != "":
+		return nil, errs.Invalid("exception", "unneeded", "no rule is broken by this placement: leave exception empty")
+	}
+	if cur, ok := r.placements[c.StudentID]; ok && cur.SchoolID == c.SchoolID && cur.Subject == c.Subject {
+		return nil, nil
+	}
+	st := c.Pool.Students[c.StudentID]
+	rank := slices.Index(st.preferences, c.SchoolID) + 1
+	if rank == 0 {
+		rank = r.opened.MaxPreferences + 1
+	}
+	minutes := r.opened.TravelMinutes[st.reg.HomeDistrict][c.Pool.Offers[c.SchoolID].last.School.District]
+	return []any{placement.PlacementOverridden{RoundID: c.RoundID, StudentID: c.StudentID, SchoolID: c.SchoolID, Subject: c.Subject,
+		Rank: rank, TravelMinutes: minutes, Reason: c.Reason, Exception: c.Exception}}, nil
+}
+
+// brokenRule names the first hard rule that placing the student at the
+// school in the subject breaks, with why; "" when none does.
+func (r Round) brokenRule(p Pool, studentID, schoolID, subject string) (rule, why string) {
+	in, notes := r.instance(p, "")
+	if reason, ok := notes.why[schoolID]; ok {
+		return "calendar clash", reason
+	}
+	rule, why, err := allocation.Ineligible(in, studentID, schoolID, subject)
+	if err != nil {
+		return "subject not offered", err.Error()
+	}
+	if rule != "" {
+		return rule, why
+	}
+	atSchool, inSubject := 0, 0
+	for id, pl := range r.placements {
+		if id != studentID && pl.SchoolID == schoolID {
+			atSchool++
+			if pl.Subject == subject {
+				inSubject++
+			}
+		}
+	}
+	o := p.Offers[schoolID].last
+	for _, off := range o.Offers {
+		if off.Subject == subject && inSubject >= off.Places {
+			return "capacity", fmt.Sprintf("all %d places in %s are taken", off.Places, subject)
+		}
+	}
+	if atSchool >= o.Capacity {
+		return "capacity", fmt.Sprintf("the school's capacity of %d is reached", o.Capacity)
+	}
+	return "", ""
+}
+
+// PublishAllocation asks to publish the round's placements.
+type PublishAllocation struct {
+	RoundID string `json:"roundId"`
+}
+
+// DecidePublishAllocation lets the office publish an allocation once.
+func DecidePublishAllocation(r Round, c PublishAllocation, m decider.Meta) ([]any, error) {
+	if err := office(m, "publishes allocations"); err != nil {
+		return nil, err
+	}
+	if err := r.acceptsChanges(c.RoundID); err != nil {
+		return nil, err
+	}
+	if !r.allocated {
+		return nil, errs.Newf(errs.Conflict, "round %q has no allocation to publish: run it first", r.opened.Name)
+	}
+	return []any{placement.AllocationPublished{RoundID: c.RoundID}}, nil
+}
+
+// placedAt finds a student's published placement and checks that the actor
+// may answer for the school.
+func (r Round) publishedPlacement(roundID, studentID string, m decider.Meta, what string) (placement.Placement, error) {
+	if err := r.mustBeOpen(roundID); err != nil {
+		return placement.Placement{}, err
+	}
+	if !r.published {
+		return placement.Placement{}, errs.Newf(errs.Conflict, "the allocation of round %q is not published yet", r.opened.Name)
+	}
+	p, ok := r.placements[studentID]
+	if !ok {
+		return p, errs.Newf(errs.NotFound, "student-teacher %s has no placement in round %q", studentID, r.opened.Name)
+	}
+	if err := officeOrCoordinatorOf(m, p.SchoolID, what); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// ConfirmPlacement asks to confirm a published placement.
+type ConfirmPlacement struct {
+	RoundID   string `json:"roundId"`
+	StudentID string `json:"studentId"`
+}
+
+// DecideConfirmPlacement lets the host school's coordinator (or the office)
+// confirm a proposed placement.
+func DecideConfirmPlacement(r Round, c ConfirmPlacement, m decider.Meta) ([]any, error) {
+	p, err := r.publishedPlacement(c.RoundID, c.StudentID, m, "confirms the school's placements")
+	if err != nil {
+		return nil, err
+	}
+	switch r.status[c.StudentID] {
+	case statusConfirmed:
+		return nil, nil
+	case statusProposed:
+		return []any{placement.PlacementConfirmed{RoundID: c.RoundID, StudentID: c.StudentID, SchoolID: p.SchoolID, Subject: p.Subject}}, nil
+	}
+	return nil, errs.Newf(errs.Conflict, "the placement of %s cannot be confirmed now", c.StudentID)
+}
+
+// DeclinePlacement asks to decline a published placement, with a reason.
+// The student-teacher is allocated again; no other placement moves.
+type DeclinePlacement struct {
+	RoundID   string `json:"roundId"`
+	StudentID string `json:"studentId"`
+	Reason    string `json:"reason"`
+	Pool      Pool   `json:"-"`
+}
+
+// DecideDeclinePlacement lets the host school's coordinator (or the office)
+// decline a proposed placement, and re-allocates that student alone.
+func DecideDeclinePlacement(r Round, c DeclinePlacement, m decider.Meta) ([]any, error) {
+	var v errs.Check
+	v.UUID("roundId", c.RoundID)
+	v.UUID("studentId", c.StudentID)
+	v.Required("reason", c.Reason)
+	v.MaxLength("reason", c.Reason, 1000)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	p, err := r.publishedPlacement(c.RoundID, c.StudentID, m, "declines the school's placements")
+	if err != nil {
+		return nil, err
+	}
+	if r.status[c.StudentID] != statusProposed {
+		return nil, errs.Newf(errs.Conflict, "only a proposed placement can be declined; this one is %s", r.status[c.StudentID])
+	}
+	declined := placement.PlacementDeclined{RoundID: c.RoundID, StudentID: c.StudentID, SchoolID: p.SchoolID, Reason: c.Reason}
+	after := EvolveRound(r, declined)
+	in, notes := after.instance(c.Pool, c.StudentID)
+	res, err := allocation.Solve(in)
+	if err != nil {
+		return nil, fmt.Errorf("re-allocate %s: %w", c.StudentID, err)
+	}
+	again := placement.StudentTeacherReallocated{RoundID: c.RoundID, StudentID: c.StudentID}
+	if len(res.Placements) == 1 {
+		pl := placed(res.Placements[0])
+		again.Placement = &pl
+	} else if len(res.Unplaced) == 1 {
+		again.Unplaced = res.Unplaced[0].Reason
+	}
+	if len(res.Explanations) == 1 {
+		again.Explanation = notes.explain(res.Explanations[0])
+	}
+	return []any{declined, again}, nil
+}
+
+// AssignMentor asks to assign a teacher-mentor to a confirmed placement.
+type AssignMentor struct {
+	RoundID   string `json:"roundId"`
+	StudentID string `json:"studentId"`
+	TeacherID string `json:"teacherId"`
+	// School is the host school; TrainingValidUntil the last day the
+	// teacher's mentor training is current ("" when there is none on
+	// record), from the mentoring service's records. Both are filled in.
+	School             School         `json:"-"`
+	TrainingValidUntil placement.Date `json:"-"`
+}
+
+// DecideAssignMentor lets the host school's coordinator (or the office)
+// assign one of the school's teacher-mentors for the subject, whose mentor
+// training is current and who has room under their load limit.
+func DecideAssignMentor(r Round, c AssignMentor, m decider.Meta) ([]any, error) {
+	var v errs.Check
+	v.UUID("roundId", c.RoundID)
+	v.UUID("studentId", c.StudentID)
+	v.UUID("teacherId", c.TeacherID)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	p, err := r.publishedPlacement(c.RoundID, c.StudentID, m, "assigns the school's mentors")
+	if err != nil {
+		return nil, err
+	}
+	if r.status[c.StudentID] != statusConfirmed {
+		return nil, errs.Newf(errs.Conflict, "a mentor is assigned to a confirmed placement; this one is %s", r.status[c.StudentID])
+	}
+	if r.mentors[c.StudentID] == c.TeacherID {
+		return nil, nil
+	}
+	limit, ok := c.School.MentorFor(c.TeacherID, p.Subject)
+	if !ok {
+		return nil, errs.Invalid("teacherId", "teacher_mentor", "%s is not a teacher-mentor of the school for %s", c.TeacherID, p.Subject)
+	}
+	if c.TrainingValidUntil == "" {
+		return nil, errs.Invalid("teacherId", "mentor_training", "%s has no mentor training on record", c.TeacherID)
+	}
+	if c.TrainingValidUntil < today(m) {
+		return nil, errs.Invalid("teacherId", "mentor_training", "%s's mentor training expired on %s", c.TeacherID, c.TrainingValidUntil)
+	}
+	if r.load[c.TeacherID] >= limit {
+		return nil, errs.Invalid("teacherId", "load_limit", "%s already mentors %d student-teachers this round, the limit", c.TeacherID, limit)
+	}
+	return []any{placement.MentorAssigned{RoundID: c.RoundID, StudentID: c.StudentID, SchoolID: p.SchoolID, TeacherID: c.TeacherID}}, nil
+}
+
+// ClosePlacementRound asks to close a round.
+type ClosePlacementRound struct {
+	RoundID string `json:"roundId"`
+}
+
+// DecideClosePlacementRound lets the office close an open round.
+func DecideClosePlacementRound(r Round, c ClosePlacementRound, m decider.Meta) ([]any, error) {
+	if err := office(m, "closes placement rounds"); err != nil {
+		return nil, err
+	}
+	if err := r.mustBeOpen(c.RoundID); err != nil {
+		return nil, err
+	}
+	return []any{placement.PlacementRoundClosed{RoundID: c.RoundID}}, nil
+}
