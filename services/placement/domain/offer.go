@@ -64,17 +64,21 @@ func DecideOfferPlaces(o Offer, c OfferPlaces, m decider.Meta) ([]any, error) {
 		v.Add(errs.Invalid("offers", "count", "must offer places in 1 to 10 subjects, not %d", len(c.Offers)))
 	}
 	total := 0
-	subjects := make([]string, len(c.Offers))
+	seen := map[string]bool{}
 	for i, off := range c.Offers {
 		f := fmt.Sprintf("offers[%d]", i)
-		subjects[i] = off.Subject
+		v.Required(f+".subject", off.Subject)
+		v.MaxLength(f+".subject", off.Subject, 100)
+		if seen[strings.ToLower(off.Subject)] {
+			v.Add(errs.Invalid(f+".subject", "unique", "%q is offered twice", off.Subject))
+		}
+		seen[strings.ToLower(off.Subject)] = true
 		v.Range(f+".places", off.Places, 1, 20)
 		total += off.Places
 		for k, id := range off.MentorIDs {
 			v.UUID(fmt.Sprintf("%s.mentorIds[%d]", f, k), id)
 		}
 	}
-	subjectList(&v, "offers[].subject", subjects, min(1, len(subjects)), 10)
 	c.Capacity = orDefault(c.Capacity, total)
 	v.Range("capacity", c.Capacity, 1, max(total, 1))
 	if err := v.Err(); err != nil {

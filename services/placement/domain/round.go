@@ -515,8 +515,8 @@ func DecidePublishAllocation(r Round, c PublishAllocation, m decider.Meta) ([]an
 	return []any{placement.AllocationPublished{RoundID: c.RoundID}}, nil
 }
 
-// placedAt finds a student's published placement and checks that the actor
-// may answer for the school.
+// publishedPlacement finds a student's published placement and checks that
+// the actor may answer for the host school.
 func (r Round) publishedPlacement(roundID, studentID string, m decider.Meta, what string) (placement.Placement, error) {
 	if err := r.mustBeOpen(roundID); err != nil {
 		return placement.Placement{}, err
