@@ -119,7 +119,7 @@ func TestRunOnAFreshMachine(t *testing.T) {
 
 	cmd, printed, natsURL := startRun(t, dir)
 	out := strings.Join(printed, "\n")
-	for _, want := range []string{"initialising a private PostgreSQL cluster", "Loaded demo data: 5 commands.", "WSMS Placements is running.",
+	for _, want := range []string{"initialising a private PostgreSQL cluster", "Loaded demo data: ", "WSMS Placements is running.",
 		"PostgreSQL  postgres://", "service     placement: commands on wsms.cmd.placement.*"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("wsms run did not print %q:\n%s", want, out)
@@ -139,8 +139,8 @@ func TestRunOnAFreshMachine(t *testing.T) {
 	}
 	subject := command.Subject("wsms", "placement", "register-school")
 	res, err := command.Send(ctx, nc, subject, register)
-	if err != nil || res.Position != 6 {
-		t.Fatalf("register after the demo's five: %+v, %v", res, err)
+	if err != nil || res.Version != 1 || res.Position <= 1 {
+		t.Fatalf("register after the demo: %+v, %v", res, err)
 	}
 	nc.Close()
 	interrupt(t, cmd)
