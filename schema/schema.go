@@ -14,6 +14,9 @@ var files embed.FS
 // (beside its event store, in its schema).
 func Placement() fs.FS { return sub("sql/placement") }
 
+// Mentoring is the migration set of the mentoring service's own tables.
+func Mentoring() fs.FS { return sub("sql/mentoring") }
+
 // EventStore is the migration set of a service's event store. Every service
 // applies it to its own PostgreSQL schema: the files name no schema.
 func EventStore() fs.FS { return sub("sql/eventstore") }

@@ -12,24 +12,47 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/micro"
 
+	"wsms/events"
 	"wsms/platform/errs"
 	"wsms/platform/eventstore"
 )
 
-// Endpoint is one command as served over NATS request/reply.
+// Endpoint is one command, or one question, as served over NATS
+// request/reply.
 type Endpoint struct {
 	Name   string
-	handle func(ctx context.Context, data []byte) (eventstore.Result, error)
+	handle func(ctx context.Context, data []byte) (any, error)
 }
 
 // Serve turns u into an endpoint executed by x.
 func Serve[S, C any](x *Executor, u UseCase[S, C]) Endpoint {
-	return Endpoint{Name: u.Name, handle: func(ctx context.Context, data []byte) (eventstore.Result, error) {
+	return Endpoint{Name: u.Name, handle: func(ctx context.Context, data []byte) (any, error) {
 		var req Request[C]
 		if err := DecodeStrict(data, &req); err != nil {
-			return eventstore.Result{}, err
+			return nil, err
 		}
 		return Execute(ctx, x, u, req)
+	}}
+}
+
+// Question is a request that records nothing and answers with a report,
+// such as verifying a record's integrity.
+type Question[Q any] struct {
+	Query Q            `json:"query"`
+	Actor events.Actor `json:"actor"`
+}
+
+// Answer turns a function into an endpoint that answers questions.
+func Answer[Q, A any](name string, answer func(ctx context.Context, q Question[Q]) (A, error)) Endpoint {
+	return Endpoint{Name: name, handle: func(ctx context.Context, data []byte) (any, error) {
+		var q Question[Q]
+		if err := DecodeStrict(data, &q); err != nil {
+			return nil, err
+		}
+		if q.Actor.ID == "" || !q.Actor.Role.Valid() {
+			return nil, errs.Newf(errs.Unauthenticated, "%s: the question names no known actor and role", name)
+		}
+		return answer(ctx, q)
 	}}
 }
 
@@ -114,7 +137,7 @@ var statusOf = map[errs.Code]string{
 	errs.NotFound: "404", errs.Conflict: "409", errs.Internal: "500",
 }
 
-func respond(req micro.Request, result eventstore.Result, err error, log *slog.Logger) {
+func respond(req micro.Request, result any, err error, log *slog.Logger) {
 	if err == nil {
 		if err := req.RespondJSON(result); err != nil {
 			log.Error("reply", "err", err)
@@ -136,27 +159,36 @@ func respond(req micro.Request, result eventstore.Result, err error, log *slog.L
 // Send sends a command to subject and waits for its result. A refusal comes
 // back as the *errs.Error the service answered with.
 func Send[C any](ctx context.Context, nc *nats.Conn, subject string, req Request[C]) (eventstore.Result, error) {
-	data, err := json.Marshal(req)
+	return request[eventstore.Result](ctx, nc, subject, req)
+}
+
+// Ask sends a question to subject and waits for its answer.
+func Ask[Q, A any](ctx context.Context, nc *nats.Conn, subject string, q Question[Q]) (A, error) {
+	return request[A](ctx, nc, subject, q)
+}
+
+func request[A any](ctx context.Context, nc *nats.Conn, subject string, body any) (A, error) {
+	var answer A
+	data, err := json.Marshal(body)
 	if err != nil {
-		return eventstore.Result{}, err
+		return answer, err
 	}
 	msg, err := nc.RequestWithContext(ctx, subject, data)
 	if errors.Is(err, nats.ErrNoResponders) {
-		return eventstore.Result{}, errs.Newf(errs.Internal, "no service is listening on %s", subject)
+		return answer, errs.Newf(errs.Internal, "no service is listening on %s", subject)
 	}
 	if err != nil {
-		return eventstore.Result{}, fmt.Errorf("send %s: %w", subject, err)
+		return answer, fmt.Errorf("send %s: %w", subject, err)
 	}
 	if msg.Header.Get(micro.ErrorCodeHeader) != "" {
 		var e errs.Error
 		if err := json.Unmarshal(msg.Data, &e); err != nil || e.Code == "" {
-			return eventstore.Result{}, errs.Newf(errs.Internal, "%s: %s", subject, msg.Header.Get(micro.ErrorHeader))
+			return answer, errs.Newf(errs.Internal, "%s: %s", subject, msg.Header.Get(micro.ErrorHeader))
 		}
-		return eventstore.Result{}, &e
+		return answer, &e
 	}
-	var result eventstore.Result
-	if err := json.Unmarshal(msg.Data, &result); err != nil {
-		return eventstore.Result{}, fmt.Errorf("read reply of %s: %w", subject, err)
+	if err := json.Unmarshal(msg.Data, &answer); err != nil {
+		return answer, fmt.Errorf("read reply of %s: %w", subject, err)
 	}
-	return result, nil
+	return answer, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -74,6 +75,19 @@ func (c *Check) OneOf(field, value string, allowed ...string) {
 	if !slices.Contains(allowed, value) {
 		c.fail(field, "one_of", "%q is not one of %s", value, strings.Join(allowed, ", "))
 	}
+}
+
+// DateLayout is how days are written in commands and events.
+const DateLayout = "2006-01-02"
+
+// Date: value must be a day written as 2027-09-01. It returns the day, or
+// the zero time when value is not one.
+func (c *Check) Date(field, value string) time.Time {
+	t, err := time.Parse(DateLayout, value)
+	if err != nil {
+		c.fail(field, "date", "%q is not a date such as 2027-09-01", value)
+	}
+	return t
 }
 
 // Err returns the first broken rule, or nil.

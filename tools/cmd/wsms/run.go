@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
+	"wsms/mentoring"
 	"wsms/placement"
 	"wsms/platform/config"
 	"wsms/platform/eventstore"
@@ -18,6 +21,7 @@ import (
 // services are the command services of the system, by name.
 var services = map[string]service.Spec{
 	placement.Spec.Name: placement.Spec,
+	mentoring.Spec.Name: mentoring.Spec,
 }
 
 // runAll runs every service in this process until interrupted.
@@ -32,7 +36,8 @@ func runAll(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	defer in.close()
 	var running []<-chan error
-	for _, spec := range services {
+	for _, name := range slices.Sorted(maps.Keys(services)) {
+		spec := services[name]
 		done, err := service.Run(ctx, spec, service.Deps{DB: in.db, NATS: in.nc, Log: log, Relay: s.relay()})
 		if err != nil {
 			return fmt.Errorf("start %s: %w", spec.Name, err)
@@ -74,7 +79,7 @@ func banner(s settings, in *infrastructure) {
 	for _, e := range in.embedded {
 		fmt.Fprintf(&b, "  started     %s\n", e)
 	}
-	for name := range services {
+	for _, name := range slices.Sorted(maps.Keys(services)) {
 		fmt.Fprintf(&b, "  service     %s: commands on %s.cmd.%s.*\n", name, s.Namespace, name)
 	}
 	fmt.Fprintf(&b, "\nSend a command from another terminal:\n  NATS_URL=%s bin/wsms command placement register-school --as OFFICE:office-1 \\\n", in.natsURL)
@@ -86,11 +91,11 @@ func banner(s settings, in *infrastructure) {
 // serve runs one service against external PostgreSQL and NATS.
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) == 0 {
-		return errors.New("serve: name a service (placement)")
+		return errors.New("serve: name a service (placement, mentoring)")
 	}
 	spec, ok := services[args[0]]
 	if !ok {
-		return fmt.Errorf("serve: unknown service %q (known: placement)", args[0])
+		return fmt.Errorf("serve: unknown service %q (known: %s)", args[0], strings.Join(slices.Sorted(maps.Keys(services)), ", "))
 	}
 	s, _, err := loadSettings("serve "+spec.Name, args[1:])
 	if err != nil {

@@ -1,0 +1,178 @@
+// Package adapters connects the mentoring service to the placement service:
+// the process that opens a mentoring record when a placement is confirmed
+// and names its mentor when one is assigned.
+package adapters
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"wsms/events"
+	"wsms/events/mentoring"
+	ep "wsms/events/placement"
+	"wsms/mentoring/domain"
+	"wsms/platform/command"
+	"wsms/platform/errs"
+	"wsms/platform/relay"
+)
+
+// RecordsFromPlacements is the process manager that follows the placement
+// service's rounds. It is idempotent and restartable: its position is its
+// durable consumer's, and every command it sends carries an idempotency key
+// derived from the event that caused it, so an event delivered again after a
+// crash sends nothing twice to effect.
+type RecordsFromPlacements struct {
+	js        jetstream.JetStream
+	nc        *nats.Conn
+	db        *pgxpool.Pool
+	schema    string
+	namespace string
+	log       *slog.Logger
+	registry  *events.Registry
+}
+
+// ConsumerName is the durable consumer of the process: renaming it would
+// start it again from the first placement event.
+const ConsumerName = "mentoring-records-from-placements"
+
+// processActor is who the process's commands are recorded as.
+var processActor = events.Actor{ID: "process:" + ConsumerName, Role: events.RoleSystem}
+
+// NewRecordsFromPlacements returns the process, keeping its copy of round
+// windows in schema.
+func NewRecordsFromPlacements(nc *nats.Conn, db *pgxpool.Pool, schema, namespace string, log *slog.Logger) (*RecordsFromPlacements, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	reg := events.NewRegistry()
+	ep.Register(reg)
+	return &RecordsFromPlacements{js: js, nc: nc, db: db, schema: pgx.Identifier{schema}.Sanitize(), namespace: namespace,
+		log: log.With("process", ConsumerName), registry: reg}, nil
+}
+
+// Run follows placement events until ctx ends. Until the placement service
+// has declared its stream, it waits for it.
+func (p *RecordsFromPlacements) Run(ctx context.Context) error {
+	stream := relay.StreamName(p.namespace, "placement")
+	cfg := jetstream.ConsumerConfig{
+		Durable:     ConsumerName,
+		Description: "Opens a mentoring record for each confirmed placement and names its mentor",
+		FilterSubjects: []string{
+			events.Subject(p.namespace, ep.PlacementRoundOpenedV1),
+			events.Subject(p.namespace, ep.PlacementConfirmedV1),
+			events.Subject(p.namespace, ep.MentorAssignedV1),
+		},
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		// One at a time, in order: a mentor is named only after the record
+		// it belongs to was opened.
+		MaxAckPending: 1,
+		MaxDeliver:    -1,
+		AckWait:       30 * time.Second,
+		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+	}
+	var cons jetstream.Consumer
+	for waited := false; ; waited = true {
+		var err error
+		if cons, err = p.js.CreateOrUpdateConsumer(ctx, stream, cfg); err == nil {
+			break
+		}
+		if !waited {
+			p.log.Info("waiting for the placement stream", "stream", stream, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return fmt.Errorf("consume %s: %w", stream, err)
+	}
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+	for {
+		msg, err := it.Next()
+		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("consume %s: %w", stream, err)
+		}
+		if err := p.handle(ctx, msg.Data()); err != nil {
+			p.log.Error("placement event not handled; it will be delivered again", "err", err)
+			_ = msg.Nak()
+			continue
+		}
+		if err := msg.DoubleAck(ctx); err != nil {
+			p.log.Warn("acknowledgement lost; the event will be delivered again and change nothing", "err", err)
+		}
+	}
+}
+
+// handle reacts to one placement event.
+func (p *RecordsFromPlacements) handle(ctx context.Context, data []byte) error {
+	var env events.Envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return fmt.Errorf("decode envelope: %w", err)
+	}
+	payload, err := p.registry.Decode(env.Type, env.Data)
+	if err != nil {
+		return err
+	}
+	switch e := payload.(type) {
+	case ep.PlacementRoundOpened:
+		windows, err := json.Marshal(e.Windows)
+		if err != nil {
+			return err
+		}
+		_, err = p.db.Exec(ctx, fmt.Sprintf(`INSERT INTO %s.round_windows (round_id, windows) VALUES ($1, $2)
+			ON CONFLICT (round_id) DO UPDATE SET windows = EXCLUDED.windows`, p.schema), e.RoundID, windows)
+		return err
+	case ep.PlacementConfirmed:
+		var windows []ep.Period
+		err := p.db.QueryRow(ctx, fmt.Sprintf(`SELECT windows FROM %s.round_windows WHERE round_id = $1`, p.schema), e.RoundID).Scan(&windows)
+		if err != nil {
+			return fmt.Errorf("windows of round %s: %w", e.RoundID, err)
+		}
+		return p.send(ctx, env, "open-mentoring-record", domain.OpenMentoringRecord{
+			RecordID: mentoring.RecordIDFor(e.RoundID, e.StudentID), RoundID: e.RoundID, StudentID: e.StudentID,
+			SchoolID: e.SchoolID, Subject: e.Subject, Windows: windows,
+		})
+	case ep.MentorAssigned:
+		return p.send(ctx, env, "assign-record-mentor", domain.AssignRecordMentor{
+			RecordID: mentoring.RecordIDFor(e.RoundID, e.StudentID), MentorID: e.TeacherID,
+		})
+	}
+	return nil
+}
+
+// send sends a command caused by the event env, keyed by the event's id.
+func (p *RecordsFromPlacements) send(ctx context.Context, env events.Envelope, name string, c any) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, err := command.Send(ctx, p.nc, command.Subject(p.namespace, "mentoring", name), command.Request[any]{
+		Command: c, Actor: processActor, IdempotencyKey: ConsumerName + "/" + env.ID.String(),
+		CorrelationID: env.CorrelationID, CausationID: env.ID,
+	})
+	if e := errs.As(err); e != nil && e.Code != errs.Internal {
+		// The command was refused on its merits: delivering the event
+		// again would be refused again. Say so loudly and move on.
+		p.log.Error("command refused", "command", name, "event", env.ID, "err", err)
+		return nil
+	}
+	return err
+}
