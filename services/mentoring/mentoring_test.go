@@ -39,7 +39,7 @@ type running struct {
 	placements *eventstore.Store
 }
 
-func start(t *testing.T) running {
+func start(t testing.TB) running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rs := running{db: dbtest.New(t), namespace: natstest.Namespace()}
@@ -70,7 +70,7 @@ func start(t *testing.T) running {
 }
 
 // placementEvent records an event as the placement service would.
-func (rs running) placementEvent(t *testing.T, stream string, payload any) {
+func (rs running) placementEvent(t testing.TB, stream string, payload any) {
 	t.Helper()
 	reg := events.NewRegistry()
 	ep.Register(reg)

@@ -41,11 +41,12 @@ type Executor struct {
 	store    *eventstore.Store
 	registry *events.Registry
 	now      func() time.Time
+	states   *states
 }
 
 // NewExecutor returns an executor on store, decoding events with registry.
 func NewExecutor(store *eventstore.Store, registry *events.Registry, now func() time.Time) *Executor {
-	return &Executor{store: store, registry: registry, now: now}
+	return &Executor{store: store, registry: registry, now: now, states: newStates(10000)}
 }
 
 // UseCase is one command of a service: the pure decision, and, where the
@@ -106,25 +107,21 @@ func decideAndAppend[S, C any](ctx context.Context, x *Executor, u UseCase[S, C]
 			return eventstore.Result{}, err
 		}
 	}
-	given, recorded, err := Reader{x}.load(ctx, stream)
+	before, err := state(ctx, x, u.Evolve, stream)
 	if err != nil {
 		return eventstore.Result{}, err
 	}
-	version := int64(len(recorded))
+	version := before.version
 	if req.ExpectedVersion != nil && *req.ExpectedVersion != version {
 		return eventstore.Result{}, errs.Newf(errs.Conflict, "%s is at version %d, not %d: someone changed it since you read it", stream, version, *req.ExpectedVersion)
 	}
 	now := x.now()
-	decided, err := u.Run(given, c, decider.Meta{Actor: req.Actor, Now: now})
+	decided, err := u.Decide(before.state.(S), c, decider.Meta{Actor: req.Actor, Now: now})
 	if err != nil {
 		return eventstore.Result{}, err
 	}
 	if len(decided) == 0 {
-		var position int64
-		if version > 0 {
-			position = recorded[version-1].Position
-		}
-		return eventstore.Result{StreamID: stream, Version: version, Position: position}, nil
+		return eventstore.Result{StreamID: stream, Version: version, Position: before.position}, nil
 	}
 	pending := make([]eventstore.Pending, len(decided))
 	for i, d := range decided {
@@ -148,6 +145,9 @@ func decideAndAppend[S, C any](ctx context.Context, x *Executor, u UseCase[S, C]
 	})
 	if errs.Is(err, errs.Conflict) {
 		err = fmt.Errorf("%w: %w", errStale, err)
+	}
+	if err == nil && !res.Replayed {
+		remember(x, u.Evolve, before, decided, res.Events)
 	}
 	return res, err
 }
@@ -199,17 +199,13 @@ func (r Reader) load(ctx context.Context, stream string) ([]any, []events.Envelo
 // Fold is the state of a stream, for a Prepare function that needs another
 // aggregate's facts.
 func Fold[S any](ctx context.Context, r Reader, evolve func(S, any) S, stream string) (S, error) {
-	var s S
-	given, err := r.Events(ctx, stream)
+	f, err := state(ctx, r.x, evolve, stream)
 	if err != nil {
-		return s, err
+		var zero S
+		return zero, err
 	}
-	for _, e := range given {
-		s = evolve(s, e)
-	}
-	return s, nil
+	return f.state.(S), nil
 }
-
 // requestHash identifies a command for its idempotency key: the same key
 // sent with another command, or by another actor, is not a retry.
 func requestHash[C any](name string, req Request[C]) ([]byte, error) {

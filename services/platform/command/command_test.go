@@ -144,3 +144,29 @@ func TestCommandWithoutActorIsUnauthenticated(t *testing.T) {
 		t.Fatalf("err = %v, want UNAUTHENTICATED", err)
 	}
 }
+
+// TestReplicasSeeEachOthersEvents runs commands on one stream through two
+// executors, as two replicas of a service would: each remembers folded
+// state, and neither may decide on a state that misses the other's events.
+func TestReplicasSeeEachOthersEvents(t *testing.T) {
+	t.Parallel()
+	db := dbtest.New(t, migrate.Set{Schema: "mentoring", Files: schema.EventStore()})
+	replica := func() *command.Executor {
+		reg := events.NewRegistry()
+		events.Define[tallied](reg, "mentoring.lesson.tallied.v1")
+		return command.NewExecutor(eventstore.New(db, "mentoring"), reg, time.Now)
+	}
+	a, b := replica(), replica()
+	ctx := context.Background()
+	limited := counting
+	limited.Prepare = func(_ context.Context, _ command.Reader, c count) (count, error) { c.Limit = 3; return c, nil }
+	for i, x := range []*command.Executor{a, b, a, b} {
+		res, err := command.Execute(ctx, x, limited, command.Request[count]{Command: count{Lesson: "f", By: 1}, Actor: tutor})
+		if i < 3 && (err != nil || res.Version != int64(i+1)) {
+			t.Fatalf("count %d: %+v, %v", i+1, res, err)
+		}
+		if i == 3 && !errs.Is(err, errs.Validation) {
+			t.Fatalf("fourth count past the limit of 3: %v; a replica decided on a state that missed the other's events", err)
+		}
+	}
+}

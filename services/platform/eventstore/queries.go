@@ -4,8 +4,8 @@ import "fmt"
 
 // queries are the store's statements, with the schema written in once.
 type queries struct {
-	createStream, advanceStream, takePositions, insertEvents, rememberCommand, notify  string
-	lookupCommand, loadStream, loadPrefix, readAfter, head, checkpoint, saveCheckpoint string
+	createStream, advanceStream, takePositions, insertEvents, rememberCommand, notify             string
+	lookupCommand, loadStream, loadAfter, loadPrefix, readAfter, head, checkpoint, saveCheckpoint string
 }
 
 const envelopeColumns = `position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
@@ -28,6 +28,7 @@ func newQueries(schema string) queries {
 		notify:        `SELECT pg_notify($1, '')`,
 		lookupCommand: fmt.Sprintf(`SELECT request_hash, stream_id, version, position FROM %s.commands WHERE idempotency_key = $1`, schema),
 		loadStream:    fmt.Sprintf(`SELECT `+envelopeColumns+` FROM %s.events WHERE stream_id = $1 ORDER BY stream_version`, schema),
+		loadAfter:     fmt.Sprintf(`SELECT `+envelopeColumns+` FROM %s.events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`, schema),
 		loadPrefix:    fmt.Sprintf(`SELECT `+envelopeColumns+` FROM %s.events WHERE stream_id LIKE $1 ORDER BY stream_id, stream_version`, schema),
 		readAfter:     fmt.Sprintf(`SELECT `+envelopeColumns+` FROM %s.events WHERE position > $1 ORDER BY position LIMIT $2`, schema),
 		head:          fmt.Sprintf(`SELECT position FROM %s.head`, schema),

@@ -234,6 +234,19 @@ func (s *Store) Load(ctx context.Context, streamID string) ([]events.Envelope, e
 	return envs, nil
 }
 
+// LoadAfter returns the events of a stream after version, in version order.
+func (s *Store) LoadAfter(ctx context.Context, streamID string, version int64) ([]events.Envelope, error) {
+	rows, err := s.db.Query(ctx, s.sql.loadAfter, streamID, version)
+	if err != nil {
+		return nil, fmt.Errorf("load %s after version %d: %w", streamID, version, err)
+	}
+	envs, err := pgx.CollectRows(rows, scanEnvelope)
+	if err != nil {
+		return nil, fmt.Errorf("load %s after version %d: %w", streamID, version, err)
+	}
+	return envs, nil
+}
+
 // LoadPrefix returns the events of every stream whose id starts with
 // prefix, by stream and version: all the offers of a round, say.
 func (s *Store) LoadPrefix(ctx context.Context, prefix string) ([]events.Envelope, error) {
@@ -327,9 +340,12 @@ func (l *Listener) Close() {
 func scanEnvelope(row pgx.CollectableRow) (events.Envelope, error) {
 	var e events.Envelope
 	var role string
+	// Scanned as bytes: PostgreSQL validated the JSON when it was written,
+	// and scanning into json.RawMessage would parse it again.
+	var data []byte
 	err := row.Scan(&e.Position, &e.ID, &e.StreamID, &e.StreamVersion, &e.Type, &e.SchemaVersion, &e.OccurredAt,
-		&e.Actor.ID, &role, &e.Actor.SchoolID, &e.CorrelationID, &e.CausationID, &e.Data)
-	e.Actor.Role = events.Role(role)
+		&e.Actor.ID, &role, &e.Actor.SchoolID, &e.CorrelationID, &e.CausationID, &data)
+	e.Actor.Role, e.Data = events.Role(role), data
 	return e, err
 }
 
