@@ -120,7 +120,9 @@ func eventually(t *testing.T, what string, check func() error) {
 	}
 }
 
-func day(offset int) ep.Date { return ep.Date(time.Now().UTC().AddDate(0, 0, offset).Format("2006-01-02")) }
+func day(offset int) ep.Date {
+	return ep.Date(time.Now().UTC().AddDate(0, 0, offset).Format("2006-01-02"))
+}
 
 func observation(offset int, class string, rating int) em.ObservationContent {
 	ratings := map[string]int{}

@@ -13,19 +13,13 @@ import (
 )
 
 // dateLayout is how days are written in commands and events.
-const dateLayout = "2006-01-02"
+const dateLayout = errs.DateLayout
 
 // parseDay reads a date.
 func parseDay(d placement.Date) (time.Time, error) { return time.Parse(dateLayout, string(d)) }
 
 // day parses a date field, or records which field is not a date.
-func day(v *errs.Check, field string, d placement.Date) time.Time {
-	t, err := parseDay(d)
-	if err != nil {
-		v.Add(errs.Invalid(field, "date", "%q is not a date such as 2027-09-01", d))
-	}
-	return t
-}
+func day(v *errs.Check, field string, d placement.Date) time.Time { return v.Date(field, string(d)) }
 
 // today is the calendar day of now, for comparing with deadlines.
 func today(m decider.Meta) placement.Date { return placement.Date(m.Now.UTC().Format(dateLayout)) }

@@ -206,6 +206,7 @@ func Fold[S any](ctx context.Context, r Reader, evolve func(S, any) S, stream st
 	}
 	return f.state.(S), nil
 }
+
 // requestHash identifies a command for its idempotency key: the same key
 // sent with another command, or by another actor, is not a retry.
 func requestHash[C any](name string, req Request[C]) ([]byte, error) {
