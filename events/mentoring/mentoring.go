@@ -27,6 +27,7 @@ const (
 	ConcernResolvedV1          = "mentoring.record.concern_resolved.v1"
 	FinalAssessmentSubmittedV1 = "mentoring.record.assessment_submitted.v1"
 	AssessmentModeratedV1      = "mentoring.record.assessment_moderated.v1"
+	PolicySetV1                = "mentoring.policy.set.v1"
 )
 
 // Register adds the mentoring events to r.
@@ -46,6 +47,16 @@ func Register(r *events.Registry) {
 	events.Define[ConcernResolved](r, ConcernResolvedV1)
 	events.Define[FinalAssessmentSubmitted](r, FinalAssessmentSubmittedV1)
 	events.Define[AssessmentModerated](r, AssessmentModeratedV1)
+	events.Define[PolicySet](r, PolicySetV1)
+}
+
+// PolicySet is recorded when the faculty sets the rules every mentoring
+// record follows from then on: the observations a placement needs before its
+// final assessment, and the days an observation may be amended.
+type PolicySet struct {
+	MinMentorObservations int `json:"minMentorObservations"`
+	MinTutorObservations  int `json:"minTutorObservations"`
+	AmendDays             int `json:"amendDays"`
 }
 
 // MentorTrainingRecorded is recorded when a teacher completes a mentor

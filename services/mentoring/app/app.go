@@ -36,6 +36,23 @@ func withFramework[C any](u command.UseCase[domain.Record, C], set func(*C, doma
 	return u
 }
 
+// withPolicy fills in the mentoring policy in force before the decision.
+func withPolicy[C any](u command.UseCase[domain.Record, C], set func(*C, domain.Policy)) command.UseCase[domain.Record, C] {
+	prepare := u.Prepare
+	u.Prepare = func(ctx context.Context, r command.Reader, c C) (C, error) {
+		var err error
+		if prepare != nil {
+			if c, err = prepare(ctx, r, c); err != nil {
+				return c, err
+			}
+		}
+		p, err := command.Fold(ctx, r, domain.EvolvePolicy, domain.PolicyStream)
+		set(&c, p)
+		return c, err
+	}
+	return u
+}
+
 // The use cases of a mentoring record.
 var (
 	OpenMentoringRecord = recordCommand("open-mentoring-record", func(c domain.OpenMentoringRecord) string { return c.RecordID }, domain.DecideOpenMentoringRecord)
@@ -43,16 +60,18 @@ var (
 	AssignTutor         = recordCommand("assign-tutor", func(c domain.AssignTutor) string { return c.RecordID }, domain.DecideAssignTutor)
 	RecordObservation   = withFramework(recordCommand("record-observation", func(c domain.RecordObservation) string { return c.RecordID }, domain.DecideRecordObservation),
 		func(c *domain.RecordObservation, f domain.Framework) { c.Framework = f })
-	AmendObservation = withFramework(recordCommand("amend-observation", func(c domain.AmendObservation) string { return c.RecordID }, domain.DecideAmendObservation),
-		func(c *domain.AmendObservation, f domain.Framework) { c.Framework = f })
+	AmendObservation = withPolicy(withFramework(recordCommand("amend-observation", func(c domain.AmendObservation) string { return c.RecordID }, domain.DecideAmendObservation),
+		func(c *domain.AmendObservation, f domain.Framework) { c.Framework = f }),
+		func(c *domain.AmendObservation, p domain.Policy) { c.Policy = p })
 	CoSignObservation      = recordCommand("cosign-observation", func(c domain.CoSignObservation) string { return c.RecordID }, domain.DecideCoSignObservation)
 	AcknowledgeObservation = recordCommand("acknowledge-observation", func(c domain.AcknowledgeObservation) string { return c.RecordID }, domain.DecideAcknowledgeObservation)
 	LogMentoringMeeting    = recordCommand("log-mentoring-meeting", func(c domain.LogMentoringMeeting) string { return c.RecordID }, domain.DecideLogMentoringMeeting)
 	SubmitReflection       = recordCommand("submit-reflection", func(c domain.SubmitReflection) string { return c.RecordID }, domain.DecideSubmitReflection)
 	RaiseConcern           = recordCommand("raise-concern", func(c domain.RaiseConcern) string { return c.RecordID }, domain.DecideRaiseConcern)
 	ResolveConcern         = recordCommand("resolve-concern", func(c domain.ResolveConcern) string { return c.RecordID }, domain.DecideResolveConcern)
-	SubmitFinalAssessment  = recordCommand("submit-final-assessment", func(c domain.SubmitFinalAssessment) string { return c.RecordID }, domain.DecideSubmitFinalAssessment)
-	ModerateAssessment     = recordCommand("moderate-assessment", func(c domain.ModerateAssessment) string { return c.RecordID }, domain.DecideModerateAssessment)
+	SubmitFinalAssessment  = withPolicy(recordCommand("submit-final-assessment", func(c domain.SubmitFinalAssessment) string { return c.RecordID }, domain.DecideSubmitFinalAssessment),
+		func(c *domain.SubmitFinalAssessment, p domain.Policy) { c.Policy = p })
+	ModerateAssessment = recordCommand("moderate-assessment", func(c domain.ModerateAssessment) string { return c.RecordID }, domain.DecideModerateAssessment)
 )
 
 // PublishFramework publishes a new version of the competency framework.
@@ -60,6 +79,13 @@ var PublishFramework = command.UseCase[domain.Framework, domain.PublishFramework
 	Name:   "publish-framework",
 	Stream: func(domain.PublishFramework) (string, error) { return domain.FrameworkStream, nil },
 	Evolve: domain.EvolveFramework, Decide: domain.DecidePublishFramework,
+}}
+
+// SetPolicy sets the mentoring policy every record follows.
+var SetPolicy = command.UseCase[domain.Policy, domain.SetPolicy]{Handler: decider.Handler[domain.Policy, domain.SetPolicy]{
+	Name:   "set-mentoring-policy",
+	Stream: func(domain.SetPolicy) (string, error) { return domain.PolicyStream, nil },
+	Evolve: domain.EvolvePolicy, Decide: domain.DecideSetPolicy,
 }}
 
 // RecordMentorTraining records a teacher's completed mentor training.

@@ -13,18 +13,6 @@ import (
 	"wsms/platform/errs"
 )
 
-// Rules of the mentoring record that the faculty sets for every placement.
-const (
-	// AmendDays is how many days after writing an observation its author
-	// may amend it.
-	AmendDays = 7
-	// MinMentorObservations and MinTutorObservations are the observations a
-	// placement needs, by the host school's teachers and by the tutor,
-	// before the final assessment (unless the mentor gives a reason).
-	MinMentorObservations = 4
-	MinTutorObservations  = 2
-)
-
 // Record is a student-teacher's mentoring record for one placement.
 type Record struct {
 	opened       mentoring.RecordOpened
@@ -344,6 +332,7 @@ type AmendObservation struct {
 	Content       mentoring.ObservationContent `json:"content"`
 	Reason        string                       `json:"reason"`
 	Framework     Framework                    `json:"-"`
+	Policy        Policy                       `json:"-"`
 }
 
 // DecideAmendObservation lets the author amend their observation within
@@ -367,8 +356,8 @@ func DecideAmendObservation(r Record, c AmendObservation, m decider.Meta) ([]any
 	if o.authorID != m.Actor.ID {
 		return nil, errs.Newf(errs.Forbidden, "only the observation's author amends it")
 	}
-	if daysBetween(o.recordedOn, today(m)) > AmendDays {
-		return nil, errs.Newf(errs.Conflict, "the observation was written on %s: it can be amended for %d days only", o.recordedOn, AmendDays)
+	if days := c.Policy.Rules().AmendDays; daysBetween(o.recordedOn, today(m)) > days {
+		return nil, errs.Newf(errs.Conflict, "the observation was written on %s: it can be amended for %d days only", o.recordedOn, days)
 	}
 	fw, found := c.Framework.Version(c.Content.FrameworkVersion)
 	r.checkContent(&v, c.Content, fw, found)
@@ -606,6 +595,7 @@ type SubmitFinalAssessment struct {
 	Recommendation  string `json:"recommendation"`
 	Summary         string `json:"summary"`
 	MinimumOverride string `json:"minimumOverride"`
+	Policy          Policy `json:"-"`
 }
 
 // DecideSubmitFinalAssessment lets the assigned mentor submit (or, before
@@ -635,10 +625,11 @@ func DecideSubmitFinalAssessment(r Record, c SubmitFinalAssessment, m decider.Me
 			bySchool++
 		}
 	}
-	if (bySchool < MinMentorObservations || byTutor < MinTutorObservations) && strings.TrimSpace(c.MinimumOverride) == "" {
+	rules := c.Policy.Rules()
+	if (bySchool < rules.MinMentorObservations || byTutor < rules.MinTutorObservations) && strings.TrimSpace(c.MinimumOverride) == "" {
 		return nil, errs.Invalid("minimumOverride", "minimum_observations",
 			"the placement has %d observations by the school's teachers and %d by the tutor; at least %d and %d are needed, or give the reason why not",
-			bySchool, byTutor, MinMentorObservations, MinTutorObservations)
+			bySchool, byTutor, rules.MinMentorObservations, rules.MinTutorObservations)
 	}
 	return []any{mentoring.FinalAssessmentSubmitted{RecordID: c.RecordID, MentorID: m.Actor.ID, Recommendation: c.Recommendation,
 		Summary: c.Summary, MinimumOverride: c.MinimumOverride}}, nil

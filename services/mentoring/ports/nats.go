@@ -12,6 +12,7 @@ import (
 func Endpoints(x *command.Executor, store *eventstore.Store) []command.Endpoint {
 	return []command.Endpoint{
 		command.Serve(x, app.PublishFramework),
+		command.Serve(x, app.SetPolicy),
 		command.Serve(x, app.RecordMentorTraining),
 		command.Serve(x, app.OpenMentoringRecord),
 		command.Serve(x, app.AssignRecordMentor),
