@@ -16,7 +16,7 @@ import (
 func day(v *errs.Check, field string, d ep.Date) time.Time { return v.Date(field, string(d)) }
 
 // today is the calendar day of a decision.
-func today(m decider.Meta) ep.Date { return ep.Date(m.Now.UTC().Format(errs.DateLayout)) }
+func today(m decider.Meta) ep.Date { return ep.Date(m.Today()) }
 
 // daysBetween counts whole days from a to b.
 func daysBetween(a, b ep.Date) int {

@@ -106,7 +106,7 @@ func DecideOfferPlaces(o Offer, c OfferPlaces, m decider.Meta) ([]any, error) {
 			}
 		}
 	}
-	e := placement.PlacesOffered{RoundID: c.RoundID, SchoolID: c.SchoolID, School: facts, Offers: c.Offers, Capacity: c.Capacity,
+	e := placement.PlacesOffered{RoundID: c.RoundID, SchoolID: c.SchoolID, School: facts, Offers: slices.Clone(c.Offers), Capacity: c.Capacity,
 		Warnings: c.School.offerWarnings(c.Offers)}
 	for i := range e.Offers {
 		e.Offers[i].MentorIDs = nonNil(e.Offers[i].MentorIDs)

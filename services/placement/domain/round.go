@@ -3,8 +3,11 @@ package domain
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
+	"strings"
+	"time"
 
 	"wsms/events/placement"
 	"wsms/placement/allocation"
@@ -201,9 +204,16 @@ func DecideOpenPlacementRound(r Round, c OpenPlacementRound, m decider.Meta) ([]
 	}
 	periods(&v, "windows", c.Windows)
 	offer, prefs := day(&v, "offerDeadline", c.OfferDeadline), day(&v, "preferenceDeadline", c.PreferenceDeadline)
-	if !offer.IsZero() && !prefs.IsZero() && len(c.Windows) > 0 {
-		if first, err := parseDay(c.Windows[0].From); err == nil && (prefs.After(first) || offer.After(first)) {
-			v.Add(errs.Invalid("preferenceDeadline", "before_window", "deadlines must fall before the first practicum window (%s)", c.Windows[0].From))
+	if len(c.Windows) > 0 {
+		if first, err := parseDay(c.Windows[0].From); err == nil {
+			for _, d := range []struct {
+				field string
+				at    time.Time
+			}{{"offerDeadline", offer}, {"preferenceDeadline", prefs}} {
+				if !d.at.IsZero() && d.at.After(first) {
+					v.Add(errs.Invalid(d.field, "before_window", "must fall before the first practicum window (%s)", c.Windows[0].From))
+				}
+			}
 		}
 	}
 	v.Range("maxPreferences", c.MaxPreferences, 1, 20)
@@ -221,15 +231,23 @@ func DecideOpenPlacementRound(r Round, c OpenPlacementRound, m decider.Meta) ([]
 		MaxTravelMinutes: c.MaxTravelMinutes, CalendarToleranceDays: tolerance, TravelMinutes: c.TravelMinutes}}, nil
 }
 
-// travelTable checks that the table is square: from every district to every
-// district, in non-negative minutes.
+// travelTable checks that the table is square: from every district it names,
+// as a row or a column, to every one, in non-negative minutes.
 func travelTable(v *errs.Check, t map[string]map[string]int) {
 	if len(t) == 0 {
 		v.Add(errs.Invalid("travelMinutes", "required", "must give journey times between districts"))
 		return
 	}
-	for _, from := range slices.Sorted(maps.Keys(t)) {
-		for _, to := range slices.Sorted(maps.Keys(t)) {
+	named := map[string]bool{}
+	for from, row := range t {
+		named[from] = true
+		for to := range row {
+			named[to] = true
+		}
+	}
+	districts := slices.Sorted(maps.Keys(named))
+	for _, from := range districts {
+		for _, to := range districts {
 			m, ok := t[from][to]
 			f := fmt.Sprintf("travelMinutes[%q][%q]", from, to)
 			if !ok {
@@ -280,7 +298,7 @@ func DecideRunAllocation(r Round, c RunAllocation, m decider.Meta) ([]any, error
 		Explanations: []placement.Explanation{}, IneligibleSchools: notes.ineligible,
 		Summary: placement.AllocationSummary(res.Summary)}
 	for _, p := range res.Placements {
-		e.Placements = append(e.Placements, placed(p))
+		e.Placements = append(e.Placements, notes.placed(p))
 	}
 	for _, u := range res.Unplaced {
 		e.Unplaced = append(e.Unplaced, placement.Unplaced{StudentID: u.Student, Reason: u.Reason})
@@ -291,15 +309,20 @@ func DecideRunAllocation(r Round, c RunAllocation, m decider.Meta) ([]any, error
 	return []any{e}, nil
 }
 
-func placed(p allocation.Placement) placement.Placement {
-	return placement.Placement{StudentID: p.Student, SchoolID: p.School, Subject: p.Subject, Rank: p.Rank, TravelMinutes: p.TravelMinutes}
-}
-
 // instanceNotes is what the round knows of its schools that the solver
-// does not: why some cannot take anyone.
+// does not: why some cannot take anyone, and how subjects were written.
 type instanceNotes struct {
 	ineligible []placement.IneligibleSchool
-	why        map[string]string // by school
+	// why explains, by school, a school the solver saw with no places.
+	why map[string]string
+	// calendar holds the schools ruled out by their calendar.
+	calendar map[string]bool
+	// subject maps a subject as the solver saw it (lower case, so that
+	// "English" and "english" match) to the way the school offered it.
+	subject map[string]string
+	// full holds, in a re-allocation, the schools whose places for the
+	// student are all held by other placements.
+	full map[string]bool
 }
 
 // explain turns the solver's explanation into the round's, with the
@@ -309,12 +332,29 @@ func (n instanceNotes) explain(x allocation.Explanation) placement.Explanation {
 	for _, nc := range x.NotChosen {
 		reason := nc.Reason
 		if why, ok := n.why[nc.School]; ok {
-			reason = "ineligible: " + why
+			reason = why
 		}
 		out.NotChosen = append(out.NotChosen, placement.NotChosen{SchoolID: nc.School, Rank: nc.Rank, Reason: reason})
 	}
 	return out
 }
+
+// placed turns the solver's placement into the round's, with the subject as
+// the school offered it.
+func (n instanceNotes) placed(p allocation.Placement) placement.Placement {
+	subject := p.Subject
+	if s, ok := n.subject[p.Subject]; ok {
+		subject = s
+	}
+	return placement.Placement{StudentID: p.Student, SchoolID: p.School, Subject: subject, Rank: p.Rank, TravelMinutes: p.TravelMinutes}
+}
+
+// Reasons given for schools the solver sees with no places.
+const (
+	reasonWithdrew = "ineligible: the school withdrew its offer"
+	reasonDeclined = "ineligible: the school declined the placement"
+	reasonFull     = "full: every place there is held by another placement"
+)
 
 // instance is the round as the solver sees it. Schools that withdrew their
 // offer or whose calendar clashes with the practicum stay in it with no
@@ -323,13 +363,15 @@ func (n instanceNotes) explain(x allocation.Explanation) placement.Explanation {
 // other placement holds taken away and the schools that declined them
 // excluded: a re-allocation that moves no one else.
 func (r Round) instance(p Pool, only string) (allocation.Instance, instanceNotes) {
-	notes := instanceNotes{ineligible: []placement.IneligibleSchool{}, why: map[string]string{}}
+	notes := instanceNotes{ineligible: []placement.IneligibleSchool{}, why: map[string]string{}, calendar: map[string]bool{},
+		subject: map[string]string{}, full: map[string]bool{}}
+	key := strings.ToLower
 	taken := map[[2]string]int{}
 	takenAt := map[string]int{}
 	if only != "" {
 		for id, pl := range r.placements {
 			if id != only {
-				taken[[2]string{pl.SchoolID, pl.Subject}]++
+				taken[[2]string{pl.SchoolID, key(pl.Subject)}]++
 				takenAt[pl.SchoolID]++
 			}
 		}
@@ -344,21 +386,29 @@ func (r Round) instance(p Pool, only string) (allocation.Instance, instanceNotes
 		}
 		inRound[id] = true
 		sc := allocation.School{ID: id, Level: allocation.Level(o.last.School.Level), District: o.last.School.District, Offers: []allocation.Offer{}}
-		cal, hasCal := p.Schools[id].Calendar(r.opened.SchoolYear)
 		clash := ""
-		if hasCal {
+		if cal, ok := p.Schools[id].Calendar(r.opened.SchoolYear); ok {
 			clash = calendarIneligibility(cal, r.opened.Windows, r.opened.CalendarToleranceDays)
 		}
 		switch {
 		case o.withdrawn:
-			notes.why[id] = "the school withdrew its offer"
+			notes.why[id] = reasonWithdrew
 		case clash != "":
-			notes.why[id] = clash
+			notes.why[id], notes.calendar[id] = "ineligible: "+clash, true
 			notes.ineligible = append(notes.ineligible, placement.IneligibleSchool{SchoolID: id, Reason: clash})
 		default:
 			sc.Capacity = max(o.last.Capacity-takenAt[id], 0)
+			offered, free := false, false
 			for _, off := range o.last.Offers {
-				sc.Offers = append(sc.Offers, allocation.Offer{Subject: off.Subject, Places: max(off.Places-taken[[2]string{id, off.Subject}], 0)})
+				notes.subject[key(off.Subject)] = off.Subject
+				places := max(off.Places-taken[[2]string{id, key(off.Subject)}], 0)
+				sc.Offers = append(sc.Offers, allocation.Offer{Subject: key(off.Subject), Places: places})
+				if only != "" && slices.ContainsFunc(p.Students[only].reg.Subjects, func(s string) bool { return strings.EqualFold(s, off.Subject) }) {
+					offered, free = true, free || places > 0
+				}
+			}
+			if offered && (!free || sc.Capacity == 0) {
+				notes.why[id], notes.full[id] = reasonFull, true
 			}
 		}
 		in.Schools = append(in.Schools, sc)
@@ -368,8 +418,11 @@ func (r Round) instance(p Pool, only string) (allocation.Instance, instanceNotes
 		if !s.registered || only != "" && id != only {
 			continue
 		}
-		st := allocation.Student{ID: id, Level: allocation.Level(s.reg.Level), District: s.reg.HomeDistrict, Subjects: s.reg.Subjects,
+		st := allocation.Student{ID: id, Level: allocation.Level(s.reg.Level), District: s.reg.HomeDistrict, Subjects: []string{},
 			Preferences: []string{}, Excluded: []string{}}
+		for _, subject := range s.reg.Subjects {
+			st.Subjects = append(st.Subjects, key(subject))
+		}
 		for _, sc := range s.preferences {
 			if inRound[sc] {
 				st.Preferences = append(st.Preferences, sc)
@@ -390,7 +443,7 @@ func (r Round) instance(p Pool, only string) (allocation.Instance, instanceNotes
 	}
 	if only != "" {
 		for _, sc := range r.declinedBy[only] {
-			notes.why[sc] = "the school declined the placement"
+			notes.why[sc] = reasonDeclined
 		}
 	}
 	return in, notes
@@ -438,15 +491,14 @@ func DecideOverridePlacement(r Round, c OverridePlacement, m decider.Meta) ([]an
 	if !c.Pool.Students[c.StudentID].registered {
 		return nil, errs.Newf(errs.NotFound, "student-teacher %s is not registered for the round", c.StudentID)
 	}
-	if o := c.Pool.Offers[c.SchoolID]; !o.made {
-		return nil, errs.Invalid("schoolId", "offered", "school %s made no offer in this round", c.SchoolID)
+	if o := c.Pool.Offers[c.SchoolID]; !o.Current() {
+		return nil, errs.Invalid("schoolId", "offered", "school %s has no standing offer in this round", c.SchoolID)
 	}
-	rule, why := r.brokenRule(c.Pool, c.StudentID, c.SchoolID, c.Subject)
-	switch {
-	case rule != "" && rule != c.Exception:
-		return nil, errs.Invalid("schoolId", "hard_rule", "%s; to place the student-teacher there all the same, set exception to %q", why, rule)
-	case rule == "" && c.Exception != "":
+	if rule, _ := r.brokenRule(c.Pool, c.StudentID, c.SchoolID, c.Subject, ""); rule == "" && c.Exception != "" {
 		return nil, errs.Invalid("exception", "unneeded", "no rule is broken by this placement: leave exception empty")
+	}
+	if rule, why := r.brokenRule(c.Pool, c.StudentID, c.SchoolID, c.Subject, c.Exception); rule != "" {
+		return nil, errs.Invalid("schoolId", "hard_rule", "%s; to place the student-teacher there all the same, set exception to %q", why, rule)
 	}
 	if cur, ok := r.placements[c.StudentID]; ok && cur.SchoolID == c.SchoolID && cur.Subject == c.Subject {
 		return nil, nil
@@ -461,33 +513,77 @@ func DecideOverridePlacement(r Round, c OverridePlacement, m decider.Meta) ([]an
 		Rank: rank, TravelMinutes: minutes, Reason: c.Reason, Exception: c.Exception}}, nil
 }
 
-// brokenRule names the first hard rule that placing the student at the
-// school in the subject breaks, with why; "" when none does.
-func (r Round) brokenRule(p Pool, studentID, schoolID, subject string) (rule, why string) {
+// brokenRule names the first hard rule, other than waived, that placing the
+// student at the school in the subject breaks, with why; "" when none does.
+// A waived rule is set aside and the rules after it are still checked.
+func (r Round) brokenRule(p Pool, studentID, schoolID, subject, waived string) (rule, why string) {
 	in, notes := r.instance(p, "")
-	if reason, ok := notes.why[schoolID]; ok {
-		return "calendar clash", reason
+	if notes.calendar[schoolID] && waived != "calendar clash" {
+		return "calendar clash", notes.why[schoolID]
 	}
-	rule, why, err := allocation.Ineligible(in, studentID, schoolID, subject)
-	if err != nil {
-		return "subject not offered", err.Error()
+	x := slices.IndexFunc(in.Schools, func(s allocation.School) bool { return s.ID == schoolID })
+	k := slices.IndexFunc(in.Students, func(s allocation.Student) bool { return s.ID == studentID })
+	if x < 0 || k < 0 {
+		return "subject not offered", fmt.Sprintf("school %s offers no places in this round", schoolID)
 	}
-	if rule != "" {
-		return rule, why
+	if notes.calendar[schoolID] {
+		// The clash is waived: weigh the school as if it could take anyone.
+		o := p.Offers[schoolID].last
+		in.Schools[x].Capacity = o.Capacity
+		for _, off := range o.Offers {
+			in.Schools[x].Offers = append(in.Schools[x].Offers, allocation.Offer{Subject: strings.ToLower(off.Subject), Places: off.Places})
+		}
+	}
+	subject = strings.ToLower(subject)
+	for {
+		rule, why, err := allocation.Ineligible(in, studentID, schoolID, subject)
+		if err != nil {
+			return "subject not offered", err.Error()
+		}
+		if rule == "" {
+			break
+		}
+		if rule != waived {
+			return rule, why
+		}
+		// Set the waived rule aside and look again.
+		sc, st := &in.Schools[x], &in.Students[k]
+		switch rule {
+		case "level mismatch":
+			sc.Level = st.Level
+		case "subject not offered":
+			if !slices.Contains(st.Subjects, subject) {
+				st.Subjects = append(slices.Clone(st.Subjects), subject)
+			}
+			sc.Offers = slices.Clone(sc.Offers)
+			if j := slices.IndexFunc(sc.Offers, func(o allocation.Offer) bool { return o.Subject == subject }); j >= 0 {
+				sc.Offers[j].Places = max(sc.Offers[j].Places, 1)
+			} else {
+				sc.Offers = append(sc.Offers, allocation.Offer{Subject: subject, Places: 1})
+			}
+			sc.Capacity = max(sc.Capacity, 1)
+		case "excluded":
+			st.Excluded = slices.DeleteFunc(slices.Clone(st.Excluded), func(id string) bool { return id == schoolID })
+		case "travel over limit":
+			in.MaxTravelMinutes = math.MaxInt32
+		}
+	}
+	if waived == "capacity" {
+		return "", ""
 	}
 	atSchool, inSubject := 0, 0
 	for id, pl := range r.placements {
 		if id != studentID && pl.SchoolID == schoolID {
 			atSchool++
-			if pl.Subject == subject {
+			if strings.EqualFold(pl.Subject, subject) {
 				inSubject++
 			}
 		}
 	}
 	o := p.Offers[schoolID].last
 	for _, off := range o.Offers {
-		if off.Subject == subject && inSubject >= off.Places {
-			return "capacity", fmt.Sprintf("all %d places in %s are taken", off.Places, subject)
+		if strings.EqualFold(off.Subject, subject) && inSubject >= off.Places {
+			return "capacity", fmt.Sprintf("all %d places in %s are taken", off.Places, off.Subject)
 		}
 	}
 	if atSchool >= o.Capacity {
@@ -592,10 +688,13 @@ func DecideDeclinePlacement(r Round, c DeclinePlacement, m decider.Meta) ([]any,
 	}
 	again := placement.StudentTeacherReallocated{RoundID: c.RoundID, StudentID: c.StudentID}
 	if len(res.Placements) == 1 {
-		pl := placed(res.Placements[0])
+		pl := notes.placed(res.Placements[0])
 		again.Placement = &pl
 	} else if len(res.Unplaced) == 1 {
 		again.Unplaced = res.Unplaced[0].Reason
+		if len(notes.full) > 0 {
+			again.Unplaced = "no free place: every place the student-teacher is eligible for is held by another placement or was declined"
+		}
 	}
 	if len(res.Explanations) == 1 {
 		again.Explanation = notes.explain(res.Explanations[0])

@@ -22,7 +22,7 @@ func parseDay(d placement.Date) (time.Time, error) { return time.Parse(dateLayou
 func day(v *errs.Check, field string, d placement.Date) time.Time { return v.Date(field, string(d)) }
 
 // today is the calendar day of now, for comparing with deadlines.
-func today(m decider.Meta) placement.Date { return placement.Date(m.Now.UTC().Format(dateLayout)) }
+func today(m decider.Meta) placement.Date { return placement.Date(m.Today()) }
 
 // periods checks a list of periods: each a valid span with From <= To.
 func periods(v *errs.Check, field string, ps []placement.Period) {

@@ -243,7 +243,7 @@ func DecideEndPartnershipAgreement(s School, c EndPartnershipAgreement, m decide
 	if err := s.mustBeRegistered(c.SchoolID); err != nil {
 		return nil, err
 	}
-	if a := s.agreement; !a.signed || a.ended {
+	if a := s.agreement; !a.signed || a.ended || a.draft {
 		return nil, errs.Newf(errs.Conflict, "the school has no agreement in force to end")
 	}
 	return []any{placement.PartnershipAgreementEnded{SchoolID: c.SchoolID, AgreementID: s.agreement.id, EndedOn: c.EndedOn, Reason: c.Reason}}, nil

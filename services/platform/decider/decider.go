@@ -16,6 +16,14 @@ type Meta struct {
 	Now   time.Time
 }
 
+// Today is the calendar day of the decision where the partnership works,
+// "2027-09-01": deadlines and practicum windows are days there, whatever
+// the server's clock zone.
+func (m Meta) Today() string { return m.Now.In(partnershipZone()).Format("2006-01-02") }
+
+// partnershipZone is Hong Kong time, which has no daylight saving.
+func partnershipZone() *time.Location { return time.FixedZone("HKT", 8*60*60) }
+
 // Handler is one command of one aggregate, as pure functions.
 type Handler[S, C any] struct {
 	// Name is the command's name on the wire ("register-school").
