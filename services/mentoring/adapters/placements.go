@@ -6,7 +6,6 @@ package adapters
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -22,7 +21,7 @@ import (
 	"wsms/mentoring/domain"
 	"wsms/platform/command"
 	"wsms/platform/errs"
-	"wsms/platform/relay"
+	"wsms/platform/follow"
 )
 
 // RecordsFromPlacements is the process manager that follows the placement
@@ -38,6 +37,8 @@ type RecordsFromPlacements struct {
 	namespace string
 	log       *slog.Logger
 	registry  *events.Registry
+	// afterHandle, set by crash tests, runs before an event is acknowledged.
+	afterHandle func()
 }
 
 // ConsumerName is the durable consumer of the process: renaming it would
@@ -60,75 +61,18 @@ func NewRecordsFromPlacements(nc *nats.Conn, db *pgxpool.Pool, schema, namespace
 		log: log.With("process", ConsumerName), registry: reg}, nil
 }
 
-// Run follows placement events until ctx ends. Until the placement service
-// has declared its stream, it waits for it.
+// Run follows placement events until ctx ends.
 func (p *RecordsFromPlacements) Run(ctx context.Context) error {
-	stream := relay.StreamName(p.namespace, "placement")
-	cfg := jetstream.ConsumerConfig{
-		Durable:     ConsumerName,
+	return follow.Run(ctx, p.js, follow.Config{
+		Namespace: p.namespace, Service: "placement", Durable: ConsumerName,
 		Description: "Opens a mentoring record for each confirmed placement and names its mentor",
-		FilterSubjects: []string{
-			events.Subject(p.namespace, ep.PlacementRoundOpenedV1),
-			events.Subject(p.namespace, ep.PlacementConfirmedV1),
-			events.Subject(p.namespace, ep.MentorAssignedV1),
-		},
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-		// One at a time, in order: a mentor is named only after the record
-		// it belongs to was opened.
-		MaxAckPending: 1,
-		MaxDeliver:    -1,
-		AckWait:       30 * time.Second,
-		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
-	}
-	var cons jetstream.Consumer
-	for waited := false; ; waited = true {
-		var err error
-		if cons, err = p.js.CreateOrUpdateConsumer(ctx, stream, cfg); err == nil {
-			break
-		}
-		if !waited {
-			p.log.Info("waiting for the placement stream", "stream", stream, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(2 * time.Second):
-		}
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return fmt.Errorf("consume %s: %w", stream, err)
-	}
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
-	for {
-		msg, err := it.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("consume %s: %w", stream, err)
-		}
-		if err := p.handle(ctx, msg.Data()); err != nil {
-			p.log.Error("placement event not handled; it will be delivered again", "err", err)
-			_ = msg.Nak()
-			continue
-		}
-		if err := msg.DoubleAck(ctx); err != nil {
-			p.log.Warn("acknowledgement lost; the event will be delivered again and change nothing", "err", err)
-		}
-	}
+		Types:       []string{ep.PlacementRoundOpenedV1, ep.PlacementConfirmedV1, ep.MentorAssignedV1},
+		Handle:      p.handle, AfterHandle: p.afterHandle, Log: p.log,
+	})
 }
 
 // handle reacts to one placement event.
-func (p *RecordsFromPlacements) handle(ctx context.Context, data []byte) error {
-	var env events.Envelope
-	if err := json.Unmarshal(data, &env); err != nil {
-		return fmt.Errorf("decode envelope: %w", err)
-	}
+func (p *RecordsFromPlacements) handle(ctx context.Context, env events.Envelope) error {
 	payload, err := p.registry.Decode(env.Type, env.Data)
 	if err != nil {
 		return err

@@ -5,11 +5,8 @@ package adapters
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -20,7 +17,7 @@ import (
 	"wsms/events"
 	"wsms/events/mentoring"
 	"wsms/events/placement"
-	"wsms/platform/relay"
+	"wsms/platform/follow"
 )
 
 // MentorTraining is the local copy of mentor training in PostgreSQL.
@@ -64,74 +61,25 @@ func (t MentorTraining) Record(ctx context.Context, eventID uuid.UUID, e mentori
 
 // FollowMentorTraining copies mentor training from the mentoring service's
 // stream into t until ctx ends, through a durable consumer that resumes
-// where it stopped. Until the mentoring service has declared its stream, it
-// waits for it.
+// where it stopped.
 func FollowMentorTraining(ctx context.Context, js jetstream.JetStream, namespace string, t MentorTraining, log *slog.Logger) error {
 	reg := events.NewRegistry()
 	mentoring.Register(reg)
-	stream := relay.StreamName(namespace, "mentoring")
-	cfg := jetstream.ConsumerConfig{
-		Durable:       "placement-mentor-training",
-		Description:   "The placement service's copy of mentor training",
-		FilterSubject: events.Subject(namespace, mentoring.MentorTrainingRecordedV1),
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-		MaxDeliver:    -1,
-		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
-	}
-	var cons jetstream.Consumer
-	for waited := false; ; waited = true {
-		var err error
-		cons, err = js.CreateOrUpdateConsumer(ctx, stream, cfg)
-		if err == nil {
-			break
-		}
-		if !waited {
-			log.Info("waiting for the mentoring stream to copy mentor training", "stream", stream, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(2 * time.Second):
-		}
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return fmt.Errorf("consume %s: %w", stream, err)
-	}
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
-	for {
-		msg, err := it.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("consume %s: %w", stream, err)
-		}
-		if err := copyTraining(ctx, reg, t, msg); err != nil {
-			log.Error("mentor training not copied; it will be delivered again", "err", err)
-			_ = msg.Nak()
-			continue
-		}
-		_ = msg.Ack()
-	}
-}
-
-func copyTraining(ctx context.Context, reg *events.Registry, t MentorTraining, msg jetstream.Msg) error {
-	var env events.Envelope
-	if err := json.Unmarshal(msg.Data(), &env); err != nil {
-		return fmt.Errorf("decode envelope: %w", err)
-	}
-	payload, err := reg.Decode(env.Type, env.Data)
-	if err != nil {
-		return err
-	}
-	e, ok := payload.(mentoring.MentorTrainingRecorded)
-	if !ok {
-		return fmt.Errorf("event %s is a %s, not mentor training", env.ID, env.Type)
-	}
-	return t.Record(ctx, env.ID, e)
+	return follow.Run(ctx, js, follow.Config{
+		Namespace: namespace, Service: "mentoring", Durable: "placement-mentor-training",
+		Description: "The placement service's copy of mentor training",
+		Types:       []string{mentoring.MentorTrainingRecordedV1},
+		Log:         log,
+		Handle: func(ctx context.Context, env events.Envelope) error {
+			payload, err := reg.Decode(env.Type, env.Data)
+			if err != nil {
+				return err
+			}
+			e, ok := payload.(mentoring.MentorTrainingRecorded)
+			if !ok {
+				return fmt.Errorf("event %s is a %s, not mentor training", env.ID, env.Type)
+			}
+			return t.Record(ctx, env.ID, e)
+		},
+	})
 }
