@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"wsms/events"
+	"wsms/platform/crashtest"
 	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
 	"wsms/platform/migrate"
@@ -238,7 +238,8 @@ func writeSlowly(ctx context.Context, db *pgxpool.Pool, s *eventstore.Store, str
 // checkpoint was saved, twice, then lets a relay finish: no event is lost
 // and none is stored twice.
 func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
-	if os.Getenv("WSMS_RELAY_CHILD") != "" {
+	const name = "TestRelayKilledBetweenPublishAndCheckpoint"
+	if crashtest.InChild(name) {
 		relayChild(t)
 		return
 	}
@@ -261,26 +262,14 @@ func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	child := func(ctx context.Context, killAfterBatch int) *exec.Cmd {
-		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRelayKilledBetweenPublishAndCheckpoint$")
-		cmd.Env = append(os.Environ(), "WSMS_RELAY_CHILD=1", "CHILD_DB="+url, "CHILD_NATS="+ns.URL,
-			"CHILD_NS="+cfg.Namespace, "CHILD_KILL_AFTER="+strconv.Itoa(killAfterBatch))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+	child := func(killAfterBatch int) func(ctx context.Context) *exec.Cmd {
+		return func(ctx context.Context) *exec.Cmd {
+			return crashtest.Start(ctx, t, name, map[string]string{"DB": url, "NATS": ns.URL, "NS": cfg.Namespace, "KILL_AFTER": strconv.Itoa(killAfterBatch)})
 		}
-		return cmd
 	}
 	var before uint64
 	for round := 1; round <= 2; round++ {
-		wait, cancel := context.WithTimeout(ctx, time.Minute)
-		cmd := child(wait, 1)
-		err := cmd.Wait()
-		timedOut := wait.Err() != nil
-		cancel()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL || timedOut {
-			t.Fatalf("round %d: relay process ended with %v, want killed by itself with SIGKILL", round, err)
-		}
+		crashtest.WaitKilled(t, fmt.Sprintf("round %d", round), child(1))
 		_, info := streamOf(t, nc, cfg)
 		cp, _ := s.Checkpoint(ctx, "placement")
 		if published := info.State.LastSeq; published <= uint64(cp) || published <= before {
@@ -290,7 +279,7 @@ func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
 		before = info.State.LastSeq
 	}
 	wait, cancel := context.WithCancel(ctx)
-	cmd := child(wait, 0)
+	cmd := child(0)(wait)
 	waitPublished(t, s, "placement")
 	cancel()
 	_ = cmd.Wait()
@@ -300,26 +289,25 @@ func TestRelayKilledBetweenPublishAndCheckpoint(t *testing.T) {
 // relayChild is the relay process of TestRelayKilledBetweenPublishAndCheckpoint.
 func relayChild(t *testing.T) {
 	ctx := context.Background()
-	db, err := pgxpool.New(ctx, os.Getenv("CHILD_DB"))
+	db, err := pgxpool.New(ctx, crashtest.Env("DB"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := nats.Connect(os.Getenv("CHILD_NATS"))
+	nc, err := nats.Connect(crashtest.Env("NATS"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r, err := relay.New(eventstore.New(db, "placement"), nc,
-		relay.Config{Service: "placement", Namespace: os.Getenv("CHILD_NS"), BatchSize: 10}, quietLog())
+		relay.Config{Service: "placement", Namespace: crashtest.Env("NS"), BatchSize: 10}, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
-	killAfter, _ := strconv.Atoi(os.Getenv("CHILD_KILL_AFTER"))
+	killAfter, _ := strconv.Atoi(crashtest.Env("KILL_AFTER"))
 	batches := 0
 	r.SetAfterPublish(func() {
 		batches++
 		if batches == killAfter {
-			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-			select {}
+			crashtest.Crash()
 		}
 	})
 	_ = r.Run(ctx)
