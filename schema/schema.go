@@ -17,6 +17,9 @@ func Placement() fs.FS { return sub("sql/placement") }
 // Mentoring is the migration set of the mentoring service's own tables.
 func Mentoring() fs.FS { return sub("sql/mentoring") }
 
+// Forum is the migration set of the forum service's own tables.
+func Forum() fs.FS { return sub("sql/forum") }
+
 // EventStore is the migration set of a service's event store. Every service
 // applies it to its own PostgreSQL schema: the files name no schema.
 func EventStore() fs.FS { return sub("sql/eventstore") }

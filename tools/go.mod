@@ -7,6 +7,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats.go v1.55.0
 	wsms/events v0.0.0
+	wsms/forum v0.0.0
 	wsms/mentoring v0.0.0
 	wsms/placement v0.0.0
 	wsms/platform v0.0.0
@@ -34,6 +35,7 @@ require (
 
 replace (
 	wsms/events => ../events
+	wsms/forum => ../services/forum
 	wsms/mentoring => ../services/mentoring
 	wsms/placement => ../services/placement
 	wsms/platform => ../services/platform

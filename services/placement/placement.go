@@ -34,6 +34,12 @@ var Spec = service.Spec{
 				return err
 			}
 			return adapters.FollowMentorTraining(ctx, js, d.Relay.Namespace, adapters.NewMentorTraining(d.DB, name), d.Log)
+		}, func(ctx context.Context) error {
+			p, err := adapters.NewSchoolsFromInterest(d.NATS, d.Relay.Namespace, d.Log)
+			if err != nil {
+				return err
+			}
+			return p.Run(ctx)
 		}}
 	},
 }

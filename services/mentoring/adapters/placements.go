@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,7 +18,6 @@ import (
 	"wsms/events/mentoring"
 	ep "wsms/events/placement"
 	"wsms/mentoring/domain"
-	"wsms/platform/command"
 	"wsms/platform/errs"
 	"wsms/platform/follow"
 )
@@ -104,17 +102,12 @@ func (p *RecordsFromPlacements) handle(ctx context.Context, env events.Envelope)
 	return nil
 }
 
-// send sends a command caused by the event env, keyed by the event's id.
+// send sends a command caused by the event env. A command refused on its
+// merits would be refused again if the event were delivered again: it is
+// reported loudly and the process moves on.
 func (p *RecordsFromPlacements) send(ctx context.Context, env events.Envelope, name string, c any) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	_, err := command.Send(ctx, p.nc, command.Subject(p.namespace, "mentoring", name), command.Request[any]{
-		Command: c, Actor: processActor, IdempotencyKey: ConsumerName + "/" + env.ID.String(),
-		CorrelationID: env.CorrelationID, CausationID: env.ID,
-	})
+	err := follow.Send(ctx, p.nc, p.namespace, "mentoring", name, ConsumerName, env, processActor, c)
 	if e := errs.As(err); e != nil && e.Code != errs.Internal {
-		// The command was refused on its merits: delivering the event
-		// again would be refused again. Say so loudly and move on.
 		p.log.Error("command refused", "command", name, "event", env.ID, "err", err)
 		return nil
 	}

@@ -148,8 +148,10 @@ func DecideOpenMentoringRecord(r Record, c OpenMentoringRecord, m decider.Meta) 
 		v.Add(errs.Invalid("windows", "required", "the placement's practicum windows are required"))
 	}
 	for i, w := range c.Windows {
-		day(&v, fmt.Sprintf("windows[%d].from", i), w.From)
-		day(&v, fmt.Sprintf("windows[%d].to", i), w.To)
+		from, to := day(&v, fmt.Sprintf("windows[%d].from", i), w.From), day(&v, fmt.Sprintf("windows[%d].to", i), w.To)
+		if !from.IsZero() && !to.IsZero() && to.Before(from) {
+			v.Add(errs.Invalid(fmt.Sprintf("windows[%d].to", i), "after_from", "ends before it starts (%s)", w.From))
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -63,3 +63,10 @@ var NameTeacherMentor = command.UseCase[domain.School, domain.NameTeacherMentor]
 	Stream: func(c domain.NameTeacherMentor) (string, error) { return streamOf(school, "schoolId", c.SchoolID) },
 	Evolve: domain.EvolveSchool, Decide: domain.DecideNameTeacherMentor,
 }}
+
+// OpenDraftAgreement opens a draft agreement for a newly accepted school.
+var OpenDraftAgreement = command.UseCase[domain.School, domain.OpenDraftAgreement]{Handler: decider.Handler[domain.School, domain.OpenDraftAgreement]{
+	Name:   "open-draft-agreement",
+	Stream: func(c domain.OpenDraftAgreement) (string, error) { return streamOf(school, "schoolId", c.SchoolID) },
+	Evolve: domain.EvolveSchool, Decide: domain.DecideOpenDraftAgreement,
+}}

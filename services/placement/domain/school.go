@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"wsms/events"
 	"wsms/events/placement"
 	"wsms/platform/decider"
 	"wsms/platform/errs"
@@ -108,8 +109,12 @@ type RegisterSchool struct {
 
 // DecideRegisterSchool lets the partnership office register a school once.
 func DecideRegisterSchool(s School, c RegisterSchool, m decider.Meta) ([]any, error) {
-	if err := office(m, "registers partner schools"); err != nil {
-		return nil, err
+	// The process that follows the forum registers schools whose interest
+	// the office accepted there.
+	if m.Actor.Role != events.RoleSystem {
+		if err := office(m, "registers partner schools"); err != nil {
+			return nil, err
+		}
 	}
 	var v errs.Check
 	v.UUID("schoolId", c.SchoolID)
@@ -186,6 +191,49 @@ func DecideSignPartnershipAgreement(s School, c SignPartnershipAgreement, m deci
 		SchoolID: c.SchoolID, AgreementID: c.AgreementID, FirstSchoolYear: c.FirstSchoolYear, Years: c.Years,
 		CoreSubjects: c.CoreSubjects, MinPlaces: c.MinPlaces, MaxPlaces: c.MaxPlaces, EnglishKLA: c.EnglishKLA,
 	}}, nil
+}
+
+// OpenDraftAgreement asks to open a draft partnership agreement for a school
+// newly accepted into the partnership, for the office and the school to
+// complete and sign.
+type OpenDraftAgreement struct {
+	SchoolID        string   `json:"schoolId"`
+	AgreementID     string   `json:"agreementId"`
+	FirstSchoolYear int      `json:"firstSchoolYear"`
+	Subjects        []string `json:"subjects"`
+	PlacesPerYear   int      `json:"placesPerYear"`
+}
+
+// DecideOpenDraftAgreement lets the process that follows the forum (or the
+// office) open a draft for a registered school without an agreement in
+// force, once.
+func DecideOpenDraftAgreement(s School, c OpenDraftAgreement, m decider.Meta) ([]any, error) {
+	if m.Actor.Role != events.RoleSystem && m.Actor.Role != events.RoleOffice {
+		return nil, errs.Newf(errs.Forbidden, "draft agreements follow accepted expressions of interest")
+	}
+	var v errs.Check
+	v.UUID("schoolId", c.SchoolID)
+	v.UUID("agreementId", c.AgreementID)
+	v.Range("firstSchoolYear", c.FirstSchoolYear, 2000, 2100)
+	subjectList(&v, "subjects", c.Subjects, 1, 5)
+	v.Range("placesPerYear", c.PlacesPerYear, 1, 30)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.mustBeRegistered(c.SchoolID); err != nil {
+		return nil, err
+	}
+	a := s.agreement
+	if a.id == c.AgreementID {
+		return nil, nil
+	}
+	if a.signed && !a.ended {
+		return nil, errs.Newf(errs.Conflict, "the school already has agreement %s", a.id)
+	}
+	core := c.Subjects[:min(3, len(c.Subjects))]
+	return []any{placement.PartnershipAgreementSigned{SchoolID: c.SchoolID, AgreementID: c.AgreementID, FirstSchoolYear: c.FirstSchoolYear,
+		Years: 3, CoreSubjects: core, MinPlaces: min(6, c.PlacesPerYear), MaxPlaces: max(8, c.PlacesPerYear),
+		EnglishKLA: containsFold(c.Subjects, "English"), Draft: true}}, nil
 }
 
 // RenewPartnershipAgreement asks to extend the school's agreement by a

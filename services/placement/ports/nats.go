@@ -12,6 +12,7 @@ func Endpoints(x *command.Executor, training app.MentorTraining) []command.Endpo
 	return []command.Endpoint{
 		command.Serve(x, app.RegisterSchool),
 		command.Serve(x, app.SignPartnershipAgreement),
+		command.Serve(x, app.OpenDraftAgreement),
 		command.Serve(x, app.RenewPartnershipAgreement),
 		command.Serve(x, app.EndPartnershipAgreement),
 		command.Serve(x, app.SetSchoolCalendar),

@@ -14,9 +14,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"wsms/events"
+	"wsms/platform/command"
 	"wsms/platform/relay"
 )
 
@@ -111,4 +113,18 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 			log.Warn("acknowledgement lost; the event will be delivered again and change nothing", "event", env.ID, "err", err)
 		}
 	}
+}
+
+// Send sends a command caused by the event cause, as a process manager
+// does: as actor, with an idempotency key derived from the consumer and the
+// event, so that the event delivered again after a crash sends nothing twice
+// to effect. A refusal comes back as the service's *errs.Error.
+func Send(ctx context.Context, nc *nats.Conn, namespace, service, name, durable string, cause events.Envelope, actor events.Actor, c any) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, err := command.Send(ctx, nc, command.Subject(namespace, service, name), command.Request[any]{
+		Command: c, Actor: actor, IdempotencyKey: durable + "/" + name + "/" + cause.ID.String(),
+		CorrelationID: cause.CorrelationID, CausationID: cause.ID,
+	})
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"wsms/forum"
 	"wsms/mentoring"
 	"wsms/placement"
 	"wsms/platform/config"
@@ -22,6 +23,7 @@ import (
 var services = map[string]service.Spec{
 	placement.Spec.Name: placement.Spec,
 	mentoring.Spec.Name: mentoring.Spec,
+	forum.Spec.Name:     forum.Spec,
 }
 
 // runAll runs every service in this process until interrupted.
