@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"wsms/events"
 	"wsms/events/forum"
@@ -86,12 +87,17 @@ func DecideSubmitFeedback(_ Feedback, c SubmitFeedback, m decider.Meta) ([]any, 
 			v.Range("ratings."+id, c.Ratings[id], 1, 5)
 		}
 	}
+	comments := map[string]string{}
 	for _, id := range slices.Sorted(maps.Keys(c.Comments)) {
 		if q, ok := questions[id]; !ok || q.Rated {
 			v.Add(errs.Invalid("comments."+id, "open_question", "%q is not an open question of the questionnaire", id))
 		}
 		v.MaxLength("comments."+id, c.Comments[id], 5000)
+		if strings.TrimSpace(c.Comments[id]) != "" {
+			comments[id] = c.Comments[id] // a blank answer is no answer
+		}
 	}
+	c.Comments = comments
 	if len(c.Ratings)+len(c.Comments) == 0 {
 		v.Add(errs.Invalid("ratings", "required", "answer at least one question"))
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"wsms/events"
 	"wsms/events/forum"
@@ -102,7 +103,7 @@ func DecideScheduleForum(f Forum, c ScheduleForum, m decider.Meta) ([]any, error
 	var v errs.Check
 	v.Range("year", c.Year, 2000, 2100)
 	v.Date("date", string(c.Date))
-	if c.Venue == "" && c.OnlineLink == "" {
+	if strings.TrimSpace(c.Venue) == "" && strings.TrimSpace(c.OnlineLink) == "" {
 		v.Add(errs.Invalid("venue", "required", "give a venue, an online link, or both"))
 	}
 	v.MaxLength("venue", c.Venue, 300)

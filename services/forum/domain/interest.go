@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -60,15 +61,27 @@ func DecideExpressInterest(i Interest, c ExpressInterest, m decider.Meta) ([]any
 	v.UUID("interestId", c.InterestID)
 	v.Required("schoolName", c.SchoolName)
 	v.MaxLength("schoolName", c.SchoolName, 200)
+	// The placement service registers an accepted school from these
+	// details: they meet its rules, so that acceptance cannot fail there.
 	v.Required("district", c.District)
+	v.MaxLength("district", c.District, 100)
 	v.OneOf("level", string(c.Level), string(ep.Primary), string(ep.Secondary))
 	v.Required("contact.name", c.Contact.Name)
+	v.MaxLength("contact.name", c.Contact.Name, 200)
 	v.Email("contact.email", c.Contact.Email)
+	v.MaxLength("contact.phone", c.Contact.Phone, 50)
 	if len(c.Subjects) == 0 || len(c.Subjects) > 5 {
 		v.Add(errs.Invalid("subjects", "count", "name 1 to 5 subjects, not %d", len(c.Subjects)))
 	}
+	seen := map[string]bool{}
 	for k, s := range c.Subjects {
-		v.Required(fmt.Sprintf("subjects[%d]", k), s)
+		f := fmt.Sprintf("subjects[%d]", k)
+		v.Required(f, s)
+		v.MaxLength(f, s, 100)
+		if seen[strings.ToLower(s)] {
+			v.Add(errs.Invalid(f, "unique", "%q is named twice", s))
+		}
+		seen[strings.ToLower(s)] = true
 	}
 	v.Range("placesOffered", c.PlacesOffered, 1, 30)
 	if err := v.Err(); err != nil {
