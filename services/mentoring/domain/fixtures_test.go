@@ -26,6 +26,7 @@ import (
 	"wsms/mentoring/domain"
 	"wsms/platform/command"
 	"wsms/platform/decider"
+	"wsms/platform/decider/decidertest"
 	"wsms/platform/errs"
 )
 
@@ -372,44 +373,27 @@ func unchained(decided []any) []any {
 // chains apart.
 func thenEvents(t *testing.T, got []any, err error, want ...any) {
 	t.Helper()
-	if err != nil {
-		t.Fatalf("then error %v, want %d events", err, len(want))
-	}
-	if !reflect.DeepEqual(unchained(got), want) {
-		t.Fatalf("then\n  %#v\nwant\n  %#v", unchained(got), want)
-	}
+	decidertest.Events(t, unchained(got), err, want...)
 }
 
 // thenNothing asserts that the command was accepted and changed nothing.
 func thenNothing(t *testing.T, got []any, err error) {
 	t.Helper()
-	if err != nil || len(got) != 0 {
-		t.Fatalf("then %#v / %v, want no event and no error", got, err)
-	}
+	decidertest.Nothing(t, got, err)
 }
 
 // thenRefused asserts that the command was refused with code, and returns
 // the refusal.
 func thenRefused(t *testing.T, got []any, err error, code errs.Code) *errs.Error {
 	t.Helper()
-	if err == nil {
-		t.Fatalf("then %#v, want %s", got, code)
-	}
-	e := errs.As(err)
-	if e.Code != code || got != nil {
-		t.Fatalf("then %#v / %v (%s), want %s", got, err, e.Code, code)
-	}
-	return e
+	return decidertest.Refused(t, got, err, code)
 }
 
 // thenInvalid asserts that the command was refused because field breaks
 // rule.
 func thenInvalid(t *testing.T, got []any, err error, field, rule string) {
 	t.Helper()
-	e := thenRefused(t, got, err, errs.Validation)
-	if e.Field != field || e.Rule != rule {
-		t.Fatalf("then VALIDATION on %s (%s): %v; want %s (%s)", e.Field, e.Rule, err, field, rule)
-	}
+	decidertest.Invalid(t, got, err, field, rule)
 }
 
 // invalid is a change to a valid command that breaks one rule.

@@ -6,7 +6,6 @@ package domain_test
 // change what another one is given.
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"wsms/events/placement"
 	"wsms/placement/domain"
 	"wsms/platform/decider"
+	"wsms/platform/decider/decidertest"
 	"wsms/platform/errs"
 )
 
@@ -85,39 +85,20 @@ func fold[S any](evolve func(S, any) S, given ...any) S {
 // thenEvents asserts that the command was decided into exactly want.
 func thenEvents(t *testing.T, got []any, err error, want ...any) {
 	t.Helper()
-	if err != nil {
-		t.Fatalf("then error %v, want %d events", err, len(want))
-	}
-	if len(got) == 0 && len(want) == 0 {
-		return
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("then\n  %#v\nwant\n  %#v", got, want)
-	}
+	decidertest.Events(t, got, err, want...)
 }
 
 // thenRefused asserts that the command was refused with code, and returns
 // the refusal.
 func thenRefused(t *testing.T, got []any, err error, code errs.Code) *errs.Error {
 	t.Helper()
-	if err == nil {
-		t.Fatalf("then %#v, want %s", got, code)
-	}
-	e := errs.As(err)
-	if e.Code != code || got != nil {
-		t.Fatalf("then %#v / %v (%s), want %s", got, err, e.Code, code)
-	}
-	return e
+	return decidertest.Refused(t, got, err, code)
 }
 
 // thenInvalid asserts that the command was refused because field breaks rule.
 func thenInvalid(t *testing.T, got []any, err error, field, rule string) *errs.Error {
 	t.Helper()
-	e := thenRefused(t, got, err, errs.Validation)
-	if e.Field != field || e.Rule != rule {
-		t.Fatalf("then VALIDATION on %s (%s): %v; want %s (%s)", e.Field, e.Rule, err, field, rule)
-	}
-	return e
+	return decidertest.Invalid(t, got, err, field, rule)
 }
 
 // thenError asserts a refusal with code and, for VALIDATION, on field
