@@ -2,7 +2,6 @@ package mentoring_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -19,12 +18,8 @@ import (
 	"wsms/platform/command"
 	"wsms/platform/dbtest"
 	"wsms/platform/errs"
-	"wsms/platform/eventstore"
-	"wsms/platform/migrate"
 	"wsms/platform/natstest"
-	"wsms/platform/relay"
-	"wsms/platform/service"
-	"wsms/schema"
+	"wsms/platform/servicetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -36,57 +31,16 @@ type running struct {
 	db         *pgxpool.Pool
 	nc         *nats.Conn
 	namespace  string
-	placements *eventstore.Store
+	placements *servicetest.Publisher
 }
 
 func start(t testing.TB) running {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	rs := running{db: dbtest.New(t), namespace: natstest.Namespace()}
 	rs.nc = natstest.Start(t).Connect(t)
-	quiet := slog.New(slog.DiscardHandler)
-	done, err := service.Run(ctx, mentoring.Spec, service.Deps{DB: rs.db, NATS: rs.nc, Log: quiet, Relay: relay.Config{Namespace: rs.namespace}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate.Apply(ctx, rs.db, migrate.Set{Schema: "placement", Files: schema.EventStore()}); err != nil {
-		t.Fatal(err)
-	}
-	rs.placements = eventstore.New(rs.db, "placement")
-	r, err := relay.New(rs.placements, rs.nc, relay.Config{Service: "placement", Namespace: rs.namespace}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	relayDone := make(chan error, 1)
-	go func() { relayDone <- r.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-relayDone
-		if err := <-done; err != nil {
-			t.Errorf("service stopped with %v", err)
-		}
-	})
+	servicetest.Run(t, mentoring.Spec, rs.db, rs.nc, rs.namespace)
+	rs.placements = servicetest.NewPublisher(t, rs.db, rs.nc, rs.namespace, "placement", ep.Register)
 	return rs
-}
-
-// placementEvent records an event as the placement service would.
-func (rs running) placementEvent(t testing.TB, stream string, payload any) {
-	t.Helper()
-	reg := events.NewRegistry()
-	ep.Register(reg)
-	name, data, err := reg.Encode(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recorded, err := rs.placements.Load(context.Background(), stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rs.placements.Append(context.Background(), eventstore.Append{StreamID: stream, ExpectedVersion: int64(len(recorded)),
-		Events: []eventstore.Pending{{Type: name, Data: data}}, Actor: events.Actor{ID: "office-1", Role: events.RoleOffice},
-		CorrelationID: uuid.New(), CausationID: uuid.New(), OccurredAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func trySend[C any](rs running, name string, actor events.Actor, c C) error {
@@ -143,10 +97,10 @@ func TestRecordLifeEndToEnd(t *testing.T) {
 	roundID, studentID, schoolID, mentorID, teacherID, tutorID := id(), id(), id(), id(), id(), id()
 	recordID := em.RecordIDFor(roundID, studentID)
 
-	rs.placementEvent(t, "round-"+roundID, ep.PlacementRoundOpened{RoundID: roundID, Name: "Block Practice 1", SchoolYear: 2027,
+	rs.placements.Record(t, "round-"+roundID, ep.PlacementRoundOpened{RoundID: roundID, Name: "Block Practice 1", SchoolYear: 2027,
 		Windows: []ep.Period{{From: day(-10), To: day(30)}}, OfferDeadline: day(-40), PreferenceDeadline: day(-30), MaxPreferences: 10, MaxTravelMinutes: 60})
-	rs.placementEvent(t, "round-"+roundID, ep.PlacementConfirmed{RoundID: roundID, StudentID: studentID, SchoolID: schoolID, Subject: "English"})
-	rs.placementEvent(t, "round-"+roundID, ep.MentorAssigned{RoundID: roundID, StudentID: studentID, SchoolID: schoolID, TeacherID: mentorID})
+	rs.placements.Record(t, "round-"+roundID, ep.PlacementConfirmed{RoundID: roundID, StudentID: studentID, SchoolID: schoolID, Subject: "English"})
+	rs.placements.Record(t, "round-"+roundID, ep.MentorAssigned{RoundID: roundID, StudentID: studentID, SchoolID: schoolID, TeacherID: mentorID})
 
 	faculty := events.Actor{ID: "faculty-1", Role: events.RoleFaculty}
 	mentor := events.Actor{ID: mentorID, Role: events.RoleMentor, SchoolID: schoolID}

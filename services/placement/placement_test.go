@@ -3,7 +3,6 @@ package placement_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 	"wsms/platform/errs"
 	"wsms/platform/natstest"
 	"wsms/platform/relay"
-	"wsms/platform/service"
+	"wsms/platform/servicetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -36,21 +35,9 @@ type running struct {
 
 func startService(t *testing.T) running {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	rs := running{db: dbtest.New(t), namespace: natstest.Namespace()}
 	rs.nc = natstest.Start(t).Connect(t)
-	done, err := service.Run(ctx, placement.Spec, service.Deps{
-		DB: rs.db, NATS: rs.nc, Log: slog.New(slog.DiscardHandler), Relay: relay.Config{Namespace: rs.namespace},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("service stopped with %v", err)
-		}
-	})
+	servicetest.Run(t, placement.Spec, rs.db, rs.nc, rs.namespace)
 	return rs
 }
 

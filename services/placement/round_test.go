@@ -2,8 +2,6 @@ package placement_test
 
 import (
 	"context"
-	"encoding/json"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -16,9 +14,7 @@ import (
 	"wsms/platform/command"
 	"wsms/platform/errs"
 	"wsms/platform/eventstore"
-	"wsms/platform/migrate"
-	"wsms/platform/relay"
-	"wsms/schema"
+	"wsms/platform/servicetest"
 )
 
 // send sends one command as actor and fails the test on any refusal.
@@ -203,22 +199,5 @@ func loadStream(t *testing.T, rs running, stream string) ([]events.Envelope, []a
 // its own event store, published by its own relay to its own stream.
 func recordTraining(t *testing.T, rs running, e mentoring.MentorTrainingRecorded) {
 	t.Helper()
-	ctx := context.Background()
-	if err := migrate.Apply(ctx, rs.db, migrate.Set{Schema: "mentoring", Files: schema.EventStore()}); err != nil {
-		t.Fatal(err)
-	}
-	store := eventstore.New(rs.db, "mentoring")
-	data, _ := json.Marshal(e)
-	if _, err := store.Append(ctx, eventstore.Append{StreamID: "training-" + e.TeacherID, Events: []eventstore.Pending{{Type: mentoring.MentorTrainingRecordedV1, Data: data}},
-		Actor: events.Actor{ID: "tutor-1", Role: events.RoleTutor}, CorrelationID: uuid.New(), CausationID: uuid.New(), OccurredAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := relay.New(store, rs.nc, relay.Config{Service: "mentoring", Namespace: rs.namespace}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- r.Run(rctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	servicetest.NewPublisher(t, rs.db, rs.nc, rs.namespace, "mentoring", mentoring.Register).Record(t, "training-"+e.TeacherID, e)
 }

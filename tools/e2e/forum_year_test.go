@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -24,8 +23,8 @@ import (
 	"wsms/platform/errs"
 	"wsms/platform/eventstore"
 	"wsms/platform/natstest"
-	"wsms/platform/relay"
 	"wsms/platform/service"
+	"wsms/platform/servicetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -39,25 +38,11 @@ type system struct {
 
 func start(t *testing.T) system {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	s := system{db: dbtest.New(t), namespace: natstest.Namespace()}
 	s.nc = natstest.Start(t).Connect(t)
-	var running []<-chan error
 	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
-		done, err := service.Run(ctx, spec, service.Deps{DB: s.db, NATS: s.nc, Log: slog.New(slog.DiscardHandler), Relay: relay.Config{Namespace: s.namespace}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		running = append(running, done)
+		servicetest.Run(t, spec, s.db, s.nc, s.namespace)
 	}
-	t.Cleanup(func() {
-		cancel()
-		for _, done := range running {
-			if err := <-done; err != nil {
-				t.Errorf("service stopped with %v", err)
-			}
-		}
-	})
 	return s
 }
 

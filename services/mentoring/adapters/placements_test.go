@@ -2,7 +2,6 @@ package adapters_test
 
 import (
 	"context"
-	"log/slog"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -21,16 +20,11 @@ import (
 	"wsms/platform/crashtest"
 	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/migrate"
 	"wsms/platform/natstest"
-	"wsms/platform/relay"
-	"wsms/platform/service"
-	"wsms/schema"
+	"wsms/platform/servicetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
-
-var quiet = slog.New(slog.DiscardHandler)
 
 // TestProcessKilledMidFlow kills the process that opens mentoring records
 // right after its command for a confirmed placement took effect and before
@@ -58,42 +52,10 @@ func TestProcessKilledMidFlow(t *testing.T) {
 	// The mentoring service takes commands; its process runs apart.
 	commandsOnly := mentoring.Spec
 	commandsOnly.Workers = nil
-	done, err := service.Run(ctx, commandsOnly, service.Deps{DB: db, NATS: nc, Log: quiet, Relay: relay.Config{Namespace: namespace}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); <-done }()
-
-	// The placement service, as far as the process sees it.
-	if err := migrate.Apply(ctx, db, migrate.Set{Schema: "placement", Files: schema.EventStore()}); err != nil {
-		t.Fatal(err)
-	}
-	placements := eventstore.New(db, "placement")
-	r, err := relay.New(placements, nc, relay.Config{Service: "placement", Namespace: namespace}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = r.Run(ctx) }()
-	reg := events.NewRegistry()
-	ep.Register(reg)
+	servicetest.Run(t, commandsOnly, db, nc, namespace)
 	roundID, schoolID, mentorID := uuid.NewString(), uuid.NewString(), uuid.NewString()
 	students := []string{uuid.NewString(), uuid.NewString()}
-	record := func(payloads ...any) {
-		t.Helper()
-		pending := make([]eventstore.Pending, len(payloads))
-		for i, p := range payloads {
-			name, data, err := reg.Encode(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pending[i] = eventstore.Pending{Type: name, Data: data}
-		}
-		if _, err := placements.Append(ctx, eventstore.Append{StreamID: "round-" + roundID, Events: pending,
-			Actor: events.Actor{ID: "office", Role: events.RoleOffice}, CorrelationID: uuid.New(), CausationID: uuid.New(), OccurredAt: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	record(
+	servicetest.NewPublisher(t, db, nc, namespace, "placement", ep.Register).Record(t, "round-"+roundID,
 		ep.PlacementRoundOpened{RoundID: roundID, Name: "Block Practice 1", SchoolYear: 2027, Windows: []ep.Period{{From: "2027-10-04", To: "2027-11-26"}}},
 		ep.PlacementConfirmed{RoundID: roundID, StudentID: students[0], SchoolID: schoolID, Subject: "English"},
 		ep.MentorAssigned{RoundID: roundID, StudentID: students[0], SchoolID: schoolID, TeacherID: mentorID},
@@ -117,7 +79,7 @@ func TestProcessKilledMidFlow(t *testing.T) {
 		t.Fatalf("after the kills the first record has %d events, want opened and mentor named", n)
 	}
 
-	p, err := adapters.NewRecordsFromPlacements(nc, db, "mentoring", namespace, quiet)
+	p, err := adapters.NewRecordsFromPlacements(nc, db, "mentoring", namespace, servicetest.Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +123,7 @@ func processChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := adapters.NewRecordsFromPlacements(nc, db, "mentoring", crashtest.Env("NS"), quiet)
+	p, err := adapters.NewRecordsFromPlacements(nc, db, "mentoring", crashtest.Env("NS"), servicetest.Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
