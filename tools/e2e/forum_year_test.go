@@ -136,6 +136,11 @@ func TestForumYear(t *testing.T) {
 		return false
 	})
 
+	due := ask[app.ForumYear, []fd.Renewal](t, s, "renewals-due", faculty, app.ForumYear{Year: year})
+	if len(due) != 1 || due[0].SchoolID != ending || due[0].AgreementID != endingAgreement {
+		t.Fatalf("renewals due %+v, want Shatin's agreement alone", due)
+	}
+
 	session := uuid.NewString()
 	s.send(t, "forum", "add-forum-session", office, fd.AddForumSession{Year: year, SessionID: session, Title: "Lesson study triads",
 		Format: "sharing", PresenterSchoolID: ending, Presenter: "Grace Ho", Capacity: 2})

@@ -177,10 +177,21 @@ func SearchPractice(x *command.Executor) func(context.Context, command.Question[
 	}
 }
 
+// RenewalsDueIn answers the agreements in the last year of their term in a
+// school year: the faculty's list of partnerships due for renewal.
+func RenewalsDueIn(due RenewalsDue) func(context.Context, command.Question[ForumYear]) ([]domain.Renewal, error) {
+	return func(ctx context.Context, q command.Question[ForumYear]) ([]domain.Renewal, error) {
+		if err := staffOfPartnership(q.Actor); err != nil {
+			return nil, err
+		}
+		return due.RenewalsDue(ctx, q.Query.Year)
+	}
+}
+
 func staffOfPartnership(a events.Actor) error {
 	switch a.Role {
 	case events.RoleOffice, events.RoleFaculty:
 		return nil
 	}
-	return errs.Newf(errs.Forbidden, "forum participation is for the faculty and the office")
+	return errs.Newf(errs.Forbidden, "the state of the partnership is for the faculty and the office")
 }

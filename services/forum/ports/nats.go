@@ -24,5 +24,6 @@ func Endpoints(x *command.Executor, partners adapters.Partners) []command.Endpoi
 		command.Answer("forum-participation", app.ForumParticipation(x, partners)),
 		command.Answer("feedback-results", app.ForumFeedbackResults(x)),
 		command.Answer("search-practice", app.SearchPractice(x)),
+		command.Answer("renewals-due", app.RenewalsDueIn(partners)),
 	}
 }

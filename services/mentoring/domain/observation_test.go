@@ -89,6 +89,7 @@ func TestRecordingRefusesAMalformedObservation(t *testing.T) {
 		{"no observation id", func(c *domain.RecordObservation) { c.ObservationID = "" }, "observationId", "required"},
 		{"co-observer not a UUID", func(c *domain.RecordObservation) { c.CoObserverID = "Dr Chan" }, "coObserverId", "uuid"},
 		{"co-observer is the observer", func(c *domain.RecordObservation) { c.CoObserverID = mentorID }, "coObserverId", "other_observer"},
+		{"co-observer neither mentor nor tutor", func(c *domain.RecordObservation) { c.CoObserverID = "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b1e77" }, "coObserverId", "mentor_or_tutor"},
 		{"date not a date", func(c *domain.RecordObservation) { c.Content.Date = "19 Oct" }, "content.date", "date"},
 		{"no class", func(c *domain.RecordObservation) { c.Content.Class = "" }, "content.class", "required"},
 		{"long class", func(c *domain.RecordObservation) { c.Content.Class = long(51) }, "content.class", "max_length"},

@@ -316,6 +316,8 @@ func DecideRecordObservation(r Record, c RecordObservation, m decider.Meta) ([]a
 	r.checkContent(&v, c.Content, fw, found)
 	if c.CoObserverID == m.Actor.ID {
 		v.Add(errs.Invalid("coObserverId", "other_observer", "the co-observer is someone other than the observer"))
+	} else if c.CoObserverID != "" && c.CoObserverID != r.mentorID && c.CoObserverID != r.tutorID {
+		v.Add(errs.Invalid("coObserverId", "mentor_or_tutor", "a joint observation is co-signed by the placement's mentor or tutor"))
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
