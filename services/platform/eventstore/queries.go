@@ -4,7 +4,7 @@ import "fmt"
 
 // queries are the store's statements, with the schema written in once.
 type queries struct {
-	createStream, advanceStream, takePositions, insertEvents, rememberCommand, notify             string
+	advanceStream, queueForHead, takePositions, insertEvents, rememberCommand, notify             string
 	lookupCommand, loadStream, loadAfter, loadPrefix, readAfter, head, checkpoint, saveCheckpoint string
 }
 
@@ -13,11 +13,11 @@ const envelopeColumns = `position, event_id, stream_id, stream_version, type, sc
 
 func newQueries(schema string) queries {
 	return queries{
-		createStream:  fmt.Sprintf(`INSERT INTO %s.streams (stream_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`, schema),
-		advanceStream: fmt.Sprintf(`UPDATE %s.streams SET version = $3 WHERE stream_id = $1 AND version = $2`, schema),
+		advanceStream: fmt.Sprintf(`SELECT %s.advance_stream($1, $2, $3)`, schema),
 		// Taken after the stream row, so writers on one stream queue on the
 		// stream and not on the head; held from here to commit.
 		takePositions: fmt.Sprintf(`UPDATE %s.head SET position = position + $1 RETURNING position`, schema),
+		queueForHead:  `SELECT pg_advisory_xact_lock(hashtext($1))`,
 		insertEvents: fmt.Sprintf(`INSERT INTO %[1]s.events (`+envelopeColumns+`)
 			SELECT h.position - cardinality($1::uuid[]) + e.n, e.id, $2, $3 + e.n, e.type, e.version, $6,
 			       $7, $8, $9, $10, $11, e.data::json

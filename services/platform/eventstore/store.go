@@ -91,14 +91,10 @@ type Result struct {
 // writes nothing; a command already recorded under a.IdempotencyKey gives
 // that command's result and writes nothing.
 func (s *Store) Append(ctx context.Context, a Append) (Result, error) {
-	var res Result
-	// BeginFunc commits when the function succeeds and returns the commit's
-	// error: a failed commit is never reported as a success.
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var err error
-		res, err = s.AppendTx(ctx, tx, a)
-		return err
-	})
+	// Sent as one batch outside any transaction, the statements run in one
+	// implicit transaction that commits when the last succeeds: one round
+	// trip, and a failure of any rolls back all.
+	res, err := s.append(ctx, s.db, a)
 	if errors.Is(err, errCommandRecorded) {
 		return s.replay(ctx, a.IdempotencyKey, a.RequestHash)
 	}
@@ -116,6 +112,16 @@ func (s *Store) Append(ctx context.Context, a Append) (Result, error) {
 // same transaction. Positions are held from here until tx ends: keep what
 // follows short. The result is true only once tx commits.
 func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, a Append) (Result, error) {
+	return s.append(ctx, tx, a)
+}
+
+// batchSender runs a batch: a pool (one implicit transaction) or a
+// transaction.
+type batchSender interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+func (s *Store) append(ctx context.Context, db batchSender, a Append) (Result, error) {
 	if len(a.Events) == 0 {
 		return Result{}, errors.New("append: no events")
 	}
@@ -143,11 +149,11 @@ func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, a Append) (Result, erro
 	version := a.ExpectedVersion + int64(len(a.Events))
 
 	b := &pgx.Batch{}
-	if a.ExpectedVersion == 0 {
-		b.Queue(s.sql.createStream, a.StreamID, version)
-	} else {
-		b.Queue(s.sql.advanceStream, a.StreamID, a.ExpectedVersion, version)
-	}
+	b.Queue(s.sql.advanceStream, a.StreamID, a.ExpectedVersion, version)
+	// Writers queue for the head in the lock manager, which wakes them one
+	// at a time; waiting on the head row itself would wake every waiter at
+	// each commit.
+	b.Queue(s.sql.queueForHead, s.schema+"/head")
 	var last int64
 	b.Queue(s.sql.takePositions, len(a.Events)).QueryRow(func(row pgx.Row) error { return row.Scan(&last) })
 	b.Queue(s.sql.insertEvents, ids, a.StreamID, a.ExpectedVersion, types, versions, a.OccurredAt,
@@ -156,21 +162,17 @@ func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, a Append) (Result, erro
 		b.Queue(s.sql.rememberCommand, a.IdempotencyKey, a.RequestHash, a.StreamID, version)
 	}
 	b.Queue(s.sql.notify, s.channel)
-	br := tx.SendBatch(ctx, b)
-	tag, err := br.Exec()
-	if err == nil && tag.RowsAffected() == 0 {
-		err = conflict(a.StreamID, a.ExpectedVersion)
-	}
-	if closeErr := br.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
+	br := db.SendBatch(ctx, b)
+	// Close reads every result; a failed statement's error is the batch's.
+	if err := br.Close(); err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-			if pgErr.ConstraintName == "commands_pkey" {
+		if errors.As(err, &pgErr) {
+			switch {
+			case pgErr.Code == "23505" && pgErr.ConstraintName == "commands_pkey":
 				return Result{}, errCommandRecorded
+			case pgErr.Code == "WS409" || pgErr.Code == "23505":
+				err = conflict(a.StreamID, a.ExpectedVersion)
 			}
-			err = conflict(a.StreamID, a.ExpectedVersion)
 		}
 		return Result{}, fmt.Errorf("append to %s: %w", a.StreamID, err)
 	}
