@@ -26,8 +26,15 @@ var Spec = service.Spec{
 		return ports.Endpoints(x, adapters.NewPartners(d.DB, name))
 	},
 	Workers: func(d service.Deps) []func(context.Context) error {
+		partners := adapters.NewPartners(d.DB, name)
 		return []func(context.Context) error{func(ctx context.Context) error {
-			p, err := adapters.NewRenewalsFromAgreements(d.NATS, adapters.NewPartners(d.DB, name), d.Relay.Namespace, d.Log)
+			p, err := adapters.NewRenewalsFromAgreements(d.NATS, partners, d.Relay.Namespace, d.Log)
+			if err != nil {
+				return err
+			}
+			return p.Run(ctx)
+		}, func(ctx context.Context) error {
+			p, err := adapters.NewRenewalsOnSchedule(d.NATS, partners, d.Relay.Namespace, d.Log)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"wsms/events"
+	ef "wsms/events/forum"
 	ep "wsms/events/placement"
 	"wsms/forum/domain"
 	"wsms/platform/errs"
@@ -135,16 +136,76 @@ func (p *RenewalsFromAgreements) agenda(ctx context.Context, env events.Envelope
 	if err != nil {
 		return err
 	}
-	err = follow.Send(ctx, p.nc, p.namespace, "forum", "add-renewal-agenda-item", RenewalsConsumer, env, renewalsActor,
-		domain.AddRenewalAgendaItem{Year: r.LastSchoolYear, Renewal: r})
-	switch e := errs.As(err); {
-	case e == nil:
+	err = follow.Sender{NATS: p.nc, Namespace: p.namespace, Durable: RenewalsConsumer, Actor: renewalsActor}.Send(ctx,
+		"forum", "add-renewal-agenda-item", env, "", domain.AddRenewalAgendaItem{Year: r.LastSchoolYear, Renewal: r})
+	switch {
+	case err == nil:
 		return nil
-	case e.Code == errs.NotFound:
+	case errs.Is(err, errs.NotFound):
 		return nil // no forum that year yet: scheduling it puts the school on the agenda
-	case e.Code != errs.Internal:
+	case follow.RefusedOnMerits(err):
 		p.log.Error("command refused", "event", env.ID, "err", err)
 		return nil
 	}
 	return err
+}
+
+// RenewalsOnSchedule puts every agreement in its last year on the agenda of
+// a forum when it is scheduled: with RenewalsFromAgreements, whichever of
+// the forum and the agreement comes second puts the school on the agenda.
+type RenewalsOnSchedule struct {
+	js       jetstream.JetStream
+	sender   follow.Sender
+	partners Partners
+	log      *slog.Logger
+	registry *events.Registry
+}
+
+// ScheduleConsumer is the durable consumer of RenewalsOnSchedule.
+const ScheduleConsumer = "forum-renewals-on-schedule"
+
+// NewRenewalsOnSchedule returns the process.
+func NewRenewalsOnSchedule(nc *nats.Conn, partners Partners, namespace string, log *slog.Logger) (*RenewalsOnSchedule, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	reg := events.NewRegistry()
+	ef.Register(reg)
+	return &RenewalsOnSchedule{js: js, partners: partners, log: log.With("process", ScheduleConsumer), registry: reg,
+		sender: follow.Sender{NATS: nc, Namespace: namespace, Durable: ScheduleConsumer,
+			Actor: events.Actor{ID: "process:" + ScheduleConsumer, Role: events.RoleSystem}}}, nil
+}
+
+// Run follows the forum's own schedule until ctx ends.
+func (p *RenewalsOnSchedule) Run(ctx context.Context) error {
+	return follow.Run(ctx, p.js, follow.Config{
+		Namespace: p.sender.Namespace, Service: "forum", Durable: ScheduleConsumer,
+		Description: "Puts the agreements in their last year on the agenda of a forum when it is scheduled",
+		Types:       []string{ef.ForumScheduledV1}, Handle: p.handle, Log: p.log,
+	})
+}
+
+func (p *RenewalsOnSchedule) handle(ctx context.Context, env events.Envelope) error {
+	payload, err := p.registry.Decode(env.Type, env.Data)
+	if err != nil {
+		return err
+	}
+	scheduled, ok := payload.(ef.ForumScheduled)
+	if !ok {
+		return nil
+	}
+	due, err := p.partners.RenewalsDue(ctx, scheduled.Year)
+	if err != nil {
+		return err
+	}
+	for _, r := range due {
+		err := p.sender.Send(ctx, "forum", "add-renewal-agenda-item", env, r.SchoolID, domain.AddRenewalAgendaItem{Year: scheduled.Year, Renewal: r})
+		if follow.RefusedOnMerits(err) {
+			p.log.Error("command refused", "event", env.ID, "school", r.SchoolID, "err", err)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -18,7 +18,6 @@ import (
 	"wsms/events/mentoring"
 	ep "wsms/events/placement"
 	"wsms/mentoring/domain"
-	"wsms/platform/errs"
 	"wsms/platform/follow"
 )
 
@@ -106,8 +105,8 @@ func (p *RecordsFromPlacements) handle(ctx context.Context, env events.Envelope)
 // merits would be refused again if the event were delivered again: it is
 // reported loudly and the process moves on.
 func (p *RecordsFromPlacements) send(ctx context.Context, env events.Envelope, name string, c any) error {
-	err := follow.Send(ctx, p.nc, p.namespace, "mentoring", name, ConsumerName, env, processActor, c)
-	if e := errs.As(err); e != nil && e.Code != errs.Internal {
+	err := follow.Sender{NATS: p.nc, Namespace: p.namespace, Durable: ConsumerName, Actor: processActor}.Send(ctx, "mentoring", name, env, "", c)
+	if follow.RefusedOnMerits(err) {
 		p.log.Error("command refused", "command", name, "event", env.ID, "err", err)
 		return nil
 	}

@@ -353,3 +353,19 @@ func TestDaysAreThePartnershipsCalendarDays(t *testing.T) {
 		})
 	}
 }
+
+func TestAnAmendmentAsksForSignatureAndAcknowledgementAgain(t *testing.T) {
+	t.Parallel()
+	given := observedJointly(t, placed(t), observationID, mentor, tutorID)
+	given = after(t, given, app.CoSignObservation, cosign(observationID), tutor)
+	given = after(t, given, app.AcknowledgeObservation, acknowledge(observationID), student)
+	given = after(t, given, app.AmendObservation, amend(observationID), mentor)
+	got, err := app.CoSignObservation.Run(given, cosign(observationID), tutor)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("co-signing the amended observation: %#v / %v, want a new signature", got, err)
+	}
+	got, err = app.AcknowledgeObservation.Run(given, acknowledge(observationID), student)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("acknowledging the amended observation: %#v / %v, want a new acknowledgement", got, err)
+	}
+}

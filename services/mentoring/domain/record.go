@@ -52,6 +52,14 @@ func EvolveRecord(r Record, e any) Record {
 	case mentoring.ObservationRecorded:
 		r.observations = maps.Clone(r.observations)
 		r.observations[e.ObservationID] = observation{authorID: e.ObserverID, role: e.ObserverRole, coObserverID: e.CoObserverID, recordedOn: e.RecordedOn}
+	case mentoring.ObservationAmended:
+		// What was signed and acknowledged is no longer what is written:
+		// the co-observer signs again, the student-teacher acknowledges
+		// again.
+		r.observations = maps.Clone(r.observations)
+		o := r.observations[e.ObservationID]
+		o.cosigned, o.acknowledged = false, false
+		r.observations[e.ObservationID] = o
 	case mentoring.ObservationCoSigned:
 		r.observations = maps.Clone(r.observations)
 		o := r.observations[e.ObservationID]

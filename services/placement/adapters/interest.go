@@ -12,7 +12,6 @@ import (
 	"wsms/events"
 	"wsms/events/forum"
 	"wsms/placement/domain"
-	"wsms/platform/errs"
 	"wsms/platform/follow"
 )
 
@@ -90,8 +89,8 @@ func nextSchoolYear(t time.Time) int {
 // send sends a command caused by env; a refusal on its merits is reported
 // and not tried again.
 func (p *SchoolsFromInterest) send(ctx context.Context, env events.Envelope, name string, c any) error {
-	err := follow.Send(ctx, p.nc, p.namespace, "placement", name, InterestConsumer, env, interestActor, c)
-	if e := errs.As(err); e != nil && e.Code != errs.Internal {
+	err := follow.Sender{NATS: p.nc, Namespace: p.namespace, Durable: InterestConsumer, Actor: interestActor}.Send(ctx, "placement", name, env, "", c)
+	if follow.RefusedOnMerits(err) {
 		p.log.Error("command refused", "command", name, "event", env.ID, "err", err)
 		return nil
 	}

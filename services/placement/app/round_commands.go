@@ -46,6 +46,11 @@ var OverridePlacement = command.UseCase[domain.Round, domain.OverridePlacement]{
 // PublishAllocation publishes the round's placements.
 var PublishAllocation = command.UseCase[domain.Round, domain.PublishAllocation]{
 	Handler: roundHandler("publish-allocation", func(c domain.PublishAllocation) string { return c.RoundID }, domain.DecidePublishAllocation),
+	Prepare: func(ctx context.Context, r command.Reader, c domain.PublishAllocation) (domain.PublishAllocation, error) {
+		var err error
+		c.Pool, err = poolOf(ctx, r, c.RoundID)
+		return c, err
+	},
 }
 
 // ConfirmPlacement records a host school's confirmation of a placement.

@@ -28,6 +28,7 @@ type Round struct {
 	ineligible   []placement.IneligibleSchool
 	status       map[string]string   // by student: proposed, confirmed, declined
 	declinedBy   map[string][]string // by student: schools that declined them
+	exceptions   [][2]string         // school and rule waived by hand
 	mentors      map[string]string   // by student: teacher
 	load         map[string]int      // by teacher: students mentored this round
 }
@@ -61,6 +62,9 @@ func EvolveRound(r Round, e any) Round {
 		}
 		r.ineligible = e.IneligibleSchools
 	case placement.PlacementOverridden:
+		if e.Exception != "" {
+			r.exceptions = append(slices.Clip(r.exceptions), [2]string{e.SchoolID, e.Exception})
+		}
 		r.placements = maps.Clone(r.placements)
 		r.placements[e.StudentID] = placement.Placement{StudentID: e.StudentID, SchoolID: e.SchoolID, Subject: e.Subject, Rank: e.Rank, TravelMinutes: e.TravelMinutes}
 		r.unplaced = maps.Clone(r.unplaced)
@@ -592,9 +596,11 @@ func (r Round) brokenRule(p Pool, studentID, schoolID, subject, waived string) (
 	return "", ""
 }
 
-// PublishAllocation asks to publish the round's placements.
+// PublishAllocation asks to publish the round's placements. Pool is the
+// round's offers and student-teachers now, filled in.
 type PublishAllocation struct {
 	RoundID string `json:"roundId"`
+	Pool    Pool   `json:"-"`
 }
 
 // DecidePublishAllocation lets the office publish an allocation once.
@@ -608,7 +614,50 @@ func DecidePublishAllocation(r Round, c PublishAllocation, m decider.Meta) ([]an
 	if !r.allocated {
 		return nil, errs.Newf(errs.Conflict, "round %q has no allocation to publish: run it first", r.opened.Name)
 	}
+	if why := r.outOfDate(c.Pool); why != "" {
+		return nil, errs.Newf(errs.Conflict, "the allocation is out of date (%s): run it again before publishing", why)
+	}
 	return []any{placement.AllocationPublished{RoundID: c.RoundID}}, nil
+}
+
+// outOfDate says why the allocation no longer fits the round's offers and
+// student-teachers ("" when it does): a student registered after it ran, a
+// school that withdrew, places offered no longer there.
+func (r Round) outOfDate(p Pool) string {
+	for _, id := range slices.Sorted(maps.Keys(p.Students)) {
+		_, placed := r.placements[id]
+		_, unplaced := r.unplaced[id]
+		if p.Students[id].registered && !placed && !unplaced {
+			return fmt.Sprintf("student-teacher %s was registered after it ran", id)
+		}
+	}
+	atSchool, inSubject := map[string]int{}, map[[2]string]int{}
+	for _, id := range slices.Sorted(maps.Keys(r.placements)) {
+		pl := r.placements[id]
+		if !p.Offers[pl.SchoolID].Current() {
+			return fmt.Sprintf("school %s withdrew its offer", pl.SchoolID)
+		}
+		atSchool[pl.SchoolID]++
+		inSubject[[2]string{pl.SchoolID, strings.ToLower(pl.Subject)}]++
+	}
+	for school, n := range atSchool {
+		o := p.Offers[school].last
+		if n > o.Capacity && !r.waived(school, "capacity") {
+			return fmt.Sprintf("school %s now takes %d student-teachers, not %d", school, o.Capacity, n)
+		}
+		for _, off := range o.Offers {
+			if k := inSubject[[2]string{school, strings.ToLower(off.Subject)}]; k > off.Places && !r.waived(school, "capacity") {
+				return fmt.Sprintf("school %s now offers %d places in %s, not %d", school, off.Places, off.Subject, k)
+			}
+		}
+	}
+	return ""
+}
+
+// waived reports whether a placement at the school was made by hand with
+// the rule knowingly waived.
+func (r Round) waived(schoolID, rule string) bool {
+	return slices.ContainsFunc(r.exceptions, func(e [2]string) bool { return e == [2]string{schoolID, rule} })
 }
 
 // publishedPlacement finds a student's published placement and checks that

@@ -159,8 +159,29 @@ func TestOnlyTheOfficeRunsTheRound(t *testing.T) {
 func TestPublishAllocation(t *testing.T) {
 	t.Parallel()
 	given := []any{roundOpened(), allocated()}
-	got, err := app.PublishAllocation.Run(given, domain.PublishAllocation{RoundID: roundID}, office)
+	got, err := app.PublishAllocation.Run(given, domain.PublishAllocation{RoundID: roundID, Pool: poolOf(world()...)}, office)
 	thenEvents(t, got, err, placement.AllocationPublished{RoundID: roundID})
+}
+
+// TestPublishAllocationRefusesAnOutOfDateAllocation publishes an allocation
+// after the round changed under it: a student-teacher registered since, a
+// school that withdrew, a school that offers fewer places. Each is refused
+// until the allocation runs again.
+func TestPublishAllocationRefusesAnOutOfDateAllocation(t *testing.T) {
+	t.Parallel()
+	given := []any{roundOpened(), allocated()}
+	cases := map[string][]any{
+		"a student-teacher registered since": append(world(), studentTeacher("0193a3e2-9000-7b52-9f4e-2d5c8a6b30aa", "Late Comer", "Sha Tin", placement.Secondary, "English")),
+		"a school withdrew":                  append(world(), placement.OfferWithdrawn{RoundID: roundID, SchoolID: shatinID, Reason: "Renovation"}),
+		"fewer places":                       append(world(), offered(kwunTongRegistered, 1, places("English", 1))),
+	}
+	for name, changed := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := app.PublishAllocation.Run(given, domain.PublishAllocation{RoundID: roundID, Pool: poolOf(changed...)}, office)
+			thenRefused(t, got, err, errs.Conflict)
+		})
+	}
 }
 
 func TestPublishAllocationRefuses(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -89,11 +90,23 @@ func Execute[S, C any](ctx context.Context, x *Executor, u UseCase[S, C], req Re
 	}
 	for attempt := 1; ; attempt++ {
 		res, err := decideAndAppend(ctx, x, u, req, stream, hash)
-		if !errs.Is(err, errs.Conflict) || req.ExpectedVersion != nil || attempt == attempts || !errors.Is(err, errStale) {
+		if !errors.Is(err, errStale) || req.ExpectedVersion != nil {
 			return res, err
 		}
+		if attempt == attempts {
+			// Still losing to other writers: a busy stream, not a refusal
+			// on the command's merits. The rule says so, so that a sender
+			// (a process manager, say) knows to try again later.
+			return res, &errs.Error{Code: errs.Conflict, Rule: RuleBusy,
+				Message: fmt.Sprintf("%s changed %d times while this command was decided: try again", stream, attempts)}
+		}
+		// A short, random pause lets the writers that collided spread out.
+		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
 	}
 }
+
+// RuleBusy marks a CONFLICT that trying again later may resolve.
+const RuleBusy = "busy"
 
 // errStale marks a conflict found at append time, which deciding again on
 // the new state may resolve.

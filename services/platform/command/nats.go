@@ -75,14 +75,32 @@ type ServiceConfig struct {
 // Server serves a service's commands.
 type Server struct {
 	svc      micro.Service
+	mu       sync.Mutex
+	stopping bool
 	inFlight sync.WaitGroup
 }
 
-// Stop stops taking commands and waits for those in hand to finish.
+// Stop stops taking commands and waits for those in hand to finish. A
+// request still buffered when it stops is answered that the service is
+// stopping, so its sender can send it again to another replica.
 func (s *Server) Stop() error {
+	s.mu.Lock()
+	s.stopping = true
+	s.mu.Unlock()
 	err := s.svc.Stop()
 	s.inFlight.Wait()
 	return err
+}
+
+// begin admits a request unless the server is stopping.
+func (s *Server) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return false
+	}
+	s.inFlight.Add(1)
+	return true
 }
 
 // Start registers the endpoints as a NATS micro service. Replicas share the
@@ -113,8 +131,11 @@ func Start(ctx context.Context, nc *nats.Conn, cfg ServiceConfig, log *slog.Logg
 		handler := micro.HandlerFunc(func(req micro.Request) {
 			// A subscription's callbacks run one at a time; commands on
 			// different streams need not wait for each other.
+			if !s.begin() {
+				_ = req.Error("503", "the service is stopping: send the command again", nil)
+				return
+			}
 			slots <- struct{}{}
-			s.inFlight.Add(1)
 			go func() {
 				defer func() { <-slots; s.inFlight.Done() }()
 				cctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
@@ -148,7 +169,8 @@ func respond(req micro.Request, result any, err error, log *slog.Logger) {
 	if e.Code == errs.Internal {
 		// The details of an internal failure stay in the log.
 		log.Error("command failed", "err", err)
-		e = errs.Newf(errs.Internal, "the command could not be completed; it was not recorded")
+		e = errs.Newf(errs.Internal, "the command could not be completed, and whether it was recorded is not known: "+
+			"send it again with the same idempotency key to learn its outcome")
 	}
 	body, _ := json.Marshal(e)
 	if err := req.Error(statusOf[e.Code], e.Message, body); err != nil {

@@ -170,7 +170,7 @@ func (s *Store) append(ctx context.Context, db batchSender, a Append) (Result, e
 			switch {
 			case pgErr.Code == "23505" && pgErr.ConstraintName == "commands_pkey":
 				return Result{}, errCommandRecorded
-			case pgErr.Code == "WS409" || pgErr.Code == "23505":
+			case pgErr.Code == "WS409" || pgErr.Code == "23505" && pgErr.ConstraintName == "events_stream_id_stream_version_key":
 				err = conflict(a.StreamID, a.ExpectedVersion)
 			}
 		}

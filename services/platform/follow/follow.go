@@ -19,6 +19,7 @@ import (
 
 	"wsms/events"
 	"wsms/platform/command"
+	"wsms/platform/errs"
 	"wsms/platform/relay"
 )
 
@@ -32,8 +33,8 @@ type Config struct {
 	Description string
 	// Types are the event type names followed.
 	Types []string
-	// Handle reacts to one event. An error has the event delivered again
-	// after a backoff.
+	// Handle reacts to one event, within 30 seconds. An error has the event
+	// delivered again after a pause that grows with each delivery.
 	Handle func(ctx context.Context, e events.Envelope) error
 	// AfterHandle, when set, runs after an event was handled and before
 	// it is acknowledged: crash tests stop the process there.
@@ -42,14 +43,42 @@ type Config struct {
 }
 
 // Run follows the stream until ctx ends. Until the service that owns the
-// stream has declared it, it waits.
+// stream has declared it, it waits; when the consumer or its connection
+// fails, it starts again where the consumer stands.
 func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
+	log := cfg.Log.With("consumer", cfg.Durable)
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		err := follow(ctx, js, cfg, log)
+		if ctx.Err() != nil {
+			return nil
+		}
+		log.Error("following stopped; starting again", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+}
+
+// handlerTimeout bounds one event's handling.
+const handlerTimeout = 30 * time.Second
+
+// ackWait is how long after a delivery the server delivers an event again
+// unless it hears otherwise: short, so that an event whose handler died with
+// its process is soon handled again. While an event is in hand the follower
+// tells the server so every heartbeat, so it is never delivered twice at once.
+const (
+	ackWait   = 5 * time.Second
+	heartbeat = 2 * time.Second
+)
+
+func follow(ctx context.Context, js jetstream.JetStream, cfg Config, log *slog.Logger) error {
 	stream := relay.StreamName(cfg.Namespace, cfg.Service)
 	subjects := make([]string, len(cfg.Types))
 	for i, t := range cfg.Types {
 		subjects[i] = events.Subject(cfg.Namespace, t)
 	}
-	log := cfg.Log.With("consumer", cfg.Durable)
 	cc := jetstream.ConsumerConfig{
 		Durable:        cfg.Durable,
 		Description:    cfg.Description,
@@ -60,8 +89,7 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 		// effects of the events before it.
 		MaxAckPending: 1,
 		MaxDeliver:    -1,
-		AckWait:       30 * time.Second,
-		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		AckWait:       ackWait,
 	}
 	var cons jetstream.Consumer
 	for waited := false; ; waited = true {
@@ -88,10 +116,11 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 	}()
 	for {
 		msg, err := it.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+		if errors.Is(err, jetstream.ErrMsgIteratorClosed) && ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
+			it.Stop()
 			return fmt.Errorf("follow %s: %w", stream, err)
 		}
 		var env events.Envelope
@@ -101,9 +130,14 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 			_ = msg.Term()
 			continue
 		}
-		if err := cfg.Handle(ctx, env); err != nil {
-			log.Error("event not handled; it will be delivered again", "event", env.ID, "type", env.Type, "err", err)
-			_ = msg.Nak()
+		err = handle(ctx, cfg.Handle, env, msg)
+		if err != nil {
+			// Delivered again after a growing pause: a service that is
+			// down, or an event this version cannot read, is tried again
+			// without flooding anyone, and nothing after it overtakes it.
+			delay := retryDelay(msg)
+			log.Error("event not handled; it will be delivered again", "event", env.ID, "type", env.Type, "err", err, "in", delay)
+			_ = msg.NakWithDelay(delay)
 			continue
 		}
 		if cfg.AfterHandle != nil {
@@ -115,16 +149,68 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 	}
 }
 
-// Send sends a command caused by the event cause, as a process manager
-// does: as actor, with an idempotency key derived from the consumer and the
-// event, so that the event delivered again after a crash sends nothing twice
-// to effect. A refusal comes back as the service's *errs.Error.
-func Send(ctx context.Context, nc *nats.Conn, namespace, service, name, durable string, cause events.Envelope, actor events.Actor, c any) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+// handle runs the handler, telling the server the event is in hand until it
+// returns.
+func handle(ctx context.Context, h func(context.Context, events.Envelope) error, env events.Envelope, msg jetstream.Msg) error {
+	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	defer cancel()
-	_, err := command.Send(ctx, nc, command.Subject(namespace, service, name), command.Request[any]{
-		Command: c, Actor: actor, IdempotencyKey: durable + "/" + name + "/" + cause.ID.String(),
-		CorrelationID: cause.CorrelationID, CausationID: cause.ID,
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		tick := time.NewTicker(heartbeat)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	return h(hctx, env)
+}
+
+// retryDelay doubles from a second with each delivery, up to a minute.
+func retryDelay(msg jetstream.Msg) time.Duration {
+	n := uint64(1)
+	if md, err := msg.Metadata(); err == nil && md.NumDelivered > 0 {
+		n = md.NumDelivered
+	}
+	return time.Second << min(n-1, 6) // 1s, 2s, … 64s
+}
+
+// Sender sends the commands of a process manager: as its actor, each with
+// an idempotency key derived from the consumer, the command, the event that
+// caused it and, when one event causes several commands of a kind, what
+// tells them apart. An event delivered again after a crash so sends nothing
+// twice to effect.
+type Sender struct {
+	NATS      *nats.Conn
+	Namespace string
+	Durable   string
+	Actor     events.Actor
+}
+
+// Send sends command name to service, caused by cause. A refusal comes back
+// as the service's *errs.Error.
+func (s Sender) Send(ctx context.Context, service, name string, cause events.Envelope, part string, c any) error {
+	ctx, cancel := context.WithTimeout(ctx, handlerTimeout)
+	defer cancel()
+	key := s.Durable + "/" + name + "/" + cause.ID.String()
+	if part != "" {
+		key += "/" + part
+	}
+	_, err := command.Send(ctx, s.NATS, command.Subject(s.Namespace, service, name), command.Request[any]{
+		Command: c, Actor: s.Actor, IdempotencyKey: key, CorrelationID: cause.CorrelationID, CausationID: cause.ID,
 	})
 	return err
+}
+
+// RefusedOnMerits reports whether a command was refused for what it asks:
+// sending it again would be refused again. Other failures (a service that
+// is down, a stream too busy, an outcome not known) are worth trying again.
+func RefusedOnMerits(err error) bool {
+	e := errs.As(err)
+	return e != nil && e.Code != errs.Internal && e.Rule != command.RuleBusy
 }

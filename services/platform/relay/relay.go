@@ -19,7 +19,6 @@ package relay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -104,7 +103,10 @@ func (c Config) StreamConfig() jetstream.StreamConfig {
 		Replicas:    c.Replicas,
 		Duplicates:  c.Duplicates,
 		DenyDelete:  true,
-		AllowDirect: true,
+		// No direct gets: on a cluster a follower may answer one before it
+		// holds the newest message, and the relay's reconciliation must
+		// read the stream's true end.
+		AllowDirect: false,
 	}
 }
 
@@ -262,18 +264,29 @@ func (r *Relay) sync(ctx context.Context, stream jetstream.Stream) (position int
 	}
 	seq = info.State.LastSeq
 	if seq > 0 {
-		msg, err := stream.GetMsg(ctx, seq)
-		switch {
-		case errors.Is(err, jetstream.ErrMsgNotFound):
+		if info.State.Msgs == 0 {
 			// Purged by an operator: the stream no longer says how far it
 			// got, so trust the checkpoint.
-			r.log.Warn("last stream message is gone; relaying from the checkpoint", "seq", seq, "checkpoint", checkpoint)
+			r.log.Warn("the stream holds no messages; relaying from the checkpoint", "seq", seq, "checkpoint", checkpoint)
 			return checkpoint, seq, nil
-		case err != nil:
-			return 0, 0, fmt.Errorf("read last stream message: %w", err)
+		}
+		msg, err := stream.GetMsg(ctx, seq)
+		if err != nil {
+			return 0, 0, fmt.Errorf("read last stream message %d: %w", seq, err)
 		}
 		if position, err = strconv.ParseInt(msg.Header.Get(events.HeaderPosition), 10, 64); err != nil {
 			return 0, 0, fmt.Errorf("stream message %d has no %s header: %w", seq, events.HeaderPosition, err)
+		}
+		// The stream's last event must be the store's event at that
+		// position. If not (the store was restored to an earlier moment,
+		// or points at another stream), relaying would skip or mix events:
+		// stop and say so.
+		stored, err := r.store.ReadAfter(ctx, position-1, 1)
+		if err != nil {
+			return 0, 0, err
+		}
+		if id := msg.Header.Get(jetstream.MsgIDHeader); len(stored) == 0 || stored[0].Position != position || stored[0].ID.String() != id {
+			return 0, 0, fmt.Errorf("the stream's last event %s at position %d is not in the event store: the store was restored to an earlier moment or the stream belongs to another store; the relay will not publish until an operator reconciles them", id, position)
 		}
 	}
 	if position != checkpoint {

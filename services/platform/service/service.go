@@ -90,7 +90,13 @@ func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	bgDone := make(chan error, len(background))
 	for _, run := range background {
-		go func() { bgDone <- run(bgCtx) }()
+		go func() {
+			err := run(bgCtx)
+			if err != nil && bgCtx.Err() == nil {
+				log.Error("background work stopped", "err", err)
+			}
+			bgDone <- err
+		}()
 	}
 
 	done := make(chan error, 1)
