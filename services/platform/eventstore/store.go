@@ -46,6 +46,10 @@ func (s *Store) Schema() string { return s.schema }
 // that appends events, so a relay need not poll.
 func (s *Store) Channel() string { return s.channel }
 
+// MaxEventBytes is the most data one event may carry: with its envelope it
+// must fit in one NATS message (8 MiB in every deployment of the system).
+const MaxEventBytes = 7 << 20
+
 // Pending is an event decided but not yet recorded.
 type Pending struct {
 	Type string
@@ -131,6 +135,10 @@ func (s *Store) append(ctx context.Context, db batchSender, a Append) (Result, e
 	versions := make([]int32, len(a.Events))
 	data := make([]string, len(a.Events))
 	for i, p := range a.Events {
+		if len(p.Data) > MaxEventBytes {
+			return Result{}, fmt.Errorf("append to %s: a %s event of %d bytes is larger than the %d an event may carry: it could never be published",
+				a.StreamID, p.Type, len(p.Data), MaxEventBytes)
+		}
 		n, err := events.ParseName(p.Type)
 		if err != nil {
 			return Result{}, fmt.Errorf("append to %s: %w", a.StreamID, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -228,6 +229,19 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		if p, err := s.Checkpoint(ctx, "relay"); err != nil || p != want {
 			t.Fatalf("checkpoint = %d, %v; want %d", p, err, want)
 		}
+	}
+}
+
+func TestAppendRefusesAnEventTooLargeToPublish(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	a := appendOf("round-big", 0, 1)
+	a.Events[0].Data = json.RawMessage(`{"explanations":"` + strings.Repeat("x", eventstore.MaxEventBytes) + `"}`)
+	if _, err := s.Append(context.Background(), a); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v, want the event refused for its size", err)
+	}
+	if head, _ := s.Head(context.Background()); head != 0 {
+		t.Fatalf("head = %d after a refused append", head)
 	}
 }
 

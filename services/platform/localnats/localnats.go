@@ -21,6 +21,10 @@ type Options struct {
 	SyncAlways bool
 }
 
+// MaxPayload is the largest message the embedded server takes, as deploy/
+// configures its cluster.
+const MaxPayload = 8 << 20
+
 // Start starts the server and returns once it accepts clients.
 func Start(o Options) (*server.Server, error) {
 	port := o.Port
@@ -34,6 +38,9 @@ func Start(o Options) (*server.Server, error) {
 		JetStream:  true,
 		StoreDir:   o.StoreDir,
 		SyncAlways: o.SyncAlways,
+		// An allocation with every student-teacher's explanation is one
+		// event; a round of 10,000 fits.
+		MaxPayload: MaxPayload,
 		NoSigs:     true,
 		NoLog:      true,
 	})

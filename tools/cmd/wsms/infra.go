@@ -67,7 +67,15 @@ func connect(ctx context.Context, s settings, provision bool, log *slog.Logger) 
 		in.natsURL = srv.ClientURL()
 		in.embedded = append(in.embedded, "NATS with JetStream (embedded, data in "+filepath.Join(s.DataDir, "nats")+")")
 	}
-	if in.db, err = pgxpool.New(ctx, in.pgURL); err != nil {
+	pcfg, err := pgxpool.ParseConfig(in.pgURL)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL: %w", err)
+	}
+	// Each relay holds a connection for its lease and notifications; the
+	// default pool (four connections on a small machine) would leave the
+	// commands of three services one connection to share.
+	pcfg.MaxConns = int32(s.DBConns)
+	if in.db, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
 		return nil, fmt.Errorf("PostgreSQL: %w", err)
 	}
 	in.stops = append(in.stops, in.db.Close)

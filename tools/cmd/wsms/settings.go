@@ -20,6 +20,7 @@ type settings struct {
 	Namespace   string        `conf:"namespace" default:"wsms" help:"prefix of NATS subjects and stream names"`
 	Replicas    int           `conf:"stream-replicas" default:"1" help:"replicas of each JetStream stream (3 in a cluster)"`
 	Duplicates  time.Duration `conf:"stream-duplicates" default:"2m" help:"JetStream de-duplication window"`
+	DBConns     int           `conf:"db-conns" default:"32" help:"PostgreSQL connections of this process"`
 	Demo        bool          `conf:"demo" default:"true" help:"load demo data when the event store is empty (run only)"`
 }
 
