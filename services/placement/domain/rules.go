@@ -79,3 +79,16 @@ func oneOfLevels(v *errs.Check, field string, l placement.Level) {
 func containsFold(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
+
+// schoolYearOf is the school year a day falls in: school years start in
+// September, so 2028-03-01 is in 2027 (2027/28).
+func schoolYearOf(d placement.Date) int {
+	t, err := parseDay(d)
+	if err != nil {
+		return 0
+	}
+	if t.Month() >= time.September {
+		return t.Year()
+	}
+	return t.Year() - 1
+}

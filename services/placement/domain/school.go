@@ -5,6 +5,7 @@
 package domain
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -18,7 +19,8 @@ import (
 type School struct {
 	registered bool
 	facts      placement.SchoolFacts
-	agreement  agreement
+	agreement  agreement   // the latest
+	earlier    []agreement // those it followed, for the years they cover
 	calendars  map[int]placement.SchoolCalendarSet
 	teachers   map[string]teacher
 }
@@ -30,6 +32,7 @@ type agreement struct {
 	minPlaces, maxPlaces int
 	englishKLA           bool
 	signed, ended, draft bool
+	endedOn              placement.Date
 }
 
 type teacher struct {
@@ -48,12 +51,15 @@ func EvolveSchool(s School, e any) School {
 		s.facts = placement.SchoolFacts{Name: e.Name, Level: e.Level, District: e.District}
 		s.calendars, s.teachers = map[int]placement.SchoolCalendarSet{}, map[string]teacher{}
 	case placement.PartnershipAgreementSigned:
+		if s.agreement.signed && !s.agreement.draft {
+			s.earlier = append(slices.Clip(s.earlier), s.agreement)
+		}
 		s.agreement = agreement{id: e.AgreementID, firstYear: e.FirstSchoolYear, years: e.Years, coreSubjects: e.CoreSubjects,
 			minPlaces: e.MinPlaces, maxPlaces: e.MaxPlaces, englishKLA: e.EnglishKLA, signed: true, draft: e.Draft}
 	case placement.PartnershipAgreementRenewed:
 		s.agreement.years += e.Years
 	case placement.PartnershipAgreementEnded:
-		s.agreement.ended = true
+		s.agreement.ended, s.agreement.endedOn = true, e.EndedOn
 	case placement.SchoolCalendarSet:
 		s.calendars = maps.Clone(s.calendars)
 		s.calendars[e.SchoolYear] = e
@@ -76,8 +82,22 @@ func (s School) Facts() placement.SchoolFacts { return s.facts }
 // InPartnership reports whether the school has a signed agreement that has
 // not ended and covers the school year.
 func (s School) InPartnership(schoolYear int) bool {
-	a := s.agreement
-	return a.signed && !a.draft && !a.ended && schoolYear >= a.firstYear && schoolYear < a.firstYear+a.years
+	return s.agreement.covers(schoolYear) || slices.ContainsFunc(s.earlier, func(a agreement) bool { return a.covers(schoolYear) })
+}
+
+// covers reports whether a signed agreement runs in the school year: within
+// its term, and not ended before the year began.
+func (a agreement) covers(schoolYear int) bool {
+	if a.ended && string(a.endedOn) <= fmt.Sprintf("%d-09-01", schoolYear) {
+		return false
+	}
+	return a.signed && !a.draft && schoolYear >= a.firstYear && schoolYear < a.firstYear+a.years
+}
+
+// inForce reports whether the school's agreement still runs in the school
+// year of today: a new agreement then renews it rather than replaces it.
+func (a agreement) inForce(today placement.Date) bool {
+	return a.signed && !a.draft && !a.ended && schoolYearOf(today) < a.firstYear+a.years
 }
 
 // Calendar returns the school's calendar for a school year.
@@ -227,7 +247,7 @@ func DecideOpenDraftAgreement(s School, c OpenDraftAgreement, m decider.Meta) ([
 	if a.id == c.AgreementID {
 		return nil, nil
 	}
-	if a.signed && !a.ended {
+	if a.inForce(today(m)) || a.draft && !a.ended {
 		return nil, errs.Newf(errs.Conflict, "the school already has agreement %s", a.id)
 	}
 	core := c.Subjects[:min(3, len(c.Subjects))]

@@ -3,6 +3,7 @@ package domain_test
 import (
 	"testing"
 
+	"wsms/events"
 	"wsms/events/placement"
 	"wsms/placement/app"
 	"wsms/placement/domain"
@@ -221,4 +222,43 @@ func TestEndPartnershipAgreementRefusesADraft(t *testing.T) {
 	thenRefused(t, got, err, errs.Conflict)
 	got, err = app.EndPartnershipAgreement.Run(given, domain.EndPartnershipAgreement{SchoolID: clareID, EndedOn: "2027-06-30", Reason: "The school did not sign"}, office)
 	thenRefused(t, got, err, errs.Conflict)
+}
+
+// TestAgreementYearsSurviveTheNextAgreementAndAnEndDate checks the school
+// years a school is in partnership: an agreement signed in advance for the
+// following term keeps the current one's years, and an agreement ended on a
+// date keeps the school years that began before it.
+func TestAgreementYearsSurviveTheNextAgreementAndAnEndDate(t *testing.T) {
+	t.Parallel()
+	first := placement.PartnershipAgreementSigned{SchoolID: clare.SchoolID, AgreementID: "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2b01",
+		FirstSchoolYear: 2025, Years: 3, CoreSubjects: []string{"English", "Mathematics"}, MinPlaces: 6, MaxPlaces: 8}
+	next := first
+	next.AgreementID, next.FirstSchoolYear = "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2b02", 2028
+	s := fold(domain.EvolveSchool, clareRegistered, first, next)
+	for year, want := range map[int]bool{2024: false, 2025: true, 2027: true, 2028: true, 2030: true, 2031: false} {
+		if got := s.InPartnership(year); got != want {
+			t.Errorf("with the next agreement signed in advance, %d in partnership = %t, want %t", year, got, want)
+		}
+	}
+	ended := fold(domain.EvolveSchool, clareRegistered, first,
+		placement.PartnershipAgreementEnded{SchoolID: clare.SchoolID, AgreementID: first.AgreementID, EndedOn: "2026-12-31", Reason: "Merged"})
+	for year, want := range map[int]bool{2025: true, 2026: true, 2027: false} {
+		if got := ended.InPartnership(year); got != want {
+			t.Errorf("ended on 2026-12-31, %d in partnership = %t, want %t", year, got, want)
+		}
+	}
+}
+
+// TestDraftAgreementAfterALapsedOne opens a draft for a school whose last
+// agreement ran out: the forum's newly accepted schools include old partners.
+func TestDraftAgreementAfterALapsedOne(t *testing.T) {
+	t.Parallel()
+	lapsed := placement.PartnershipAgreementSigned{SchoolID: clare.SchoolID, AgreementID: "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2c01",
+		FirstSchoolYear: 2020, Years: 3, CoreSubjects: []string{"English", "Mathematics"}, MinPlaces: 6, MaxPlaces: 8}
+	system := as(events.RoleSystem, "process:placement-schools-from-interest", "")
+	got, err := app.OpenDraftAgreement.Run([]any{clareRegistered, lapsed}, domain.OpenDraftAgreement{SchoolID: clare.SchoolID,
+		AgreementID: "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2c02", FirstSchoolYear: 2028, Subjects: []string{"English"}, PlacesPerYear: 6}, system)
+	if err != nil || len(got) != 1 || !got[0].(placement.PartnershipAgreementSigned).Draft {
+		t.Fatalf("then %#v / %v, want a draft agreement", got, err)
+	}
 }

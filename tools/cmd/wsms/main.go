@@ -19,7 +19,7 @@ const usage = `wsms runs and operates WSMS Placements.
 Usage:
   wsms run [flags]                 everything in one process: private PostgreSQL and
                                    embedded NATS unless DATABASE_URL / NATS_URL are set
-  wsms serve SERVICE [flags]       one service (placement) against DATABASE_URL and NATS_URL
+  wsms serve SERVICE [flags]       one service (placement, mentoring, forum) against DATABASE_URL and NATS_URL
   wsms command SERVICE COMMAND [flags] [JSON]
                                    send one command and print the reply
   wsms with-postgres [--durable] -- CMD [ARGS]
@@ -27,6 +27,12 @@ Usage:
                                    private PostgreSQL (unless already set); --durable keeps
                                    fsync on, as benchmarks want
   wsms benchreport < bench.out     print each benchmark figure beside its raw limits
+  wsms allocate --in instance.json [--out result.json]
+                                   solve a placement round; exit status 2 and every
+                                   problem, one per line, if the round is refused
+  wsms bench allocation [flags]    time the placement solver beside CBC (installed with
+                                   apt-get if missing) on generated rounds; fails if
+                                   their objectives differ
 
 Run "wsms COMMAND -h" for the flags of each.
 `
@@ -69,6 +75,10 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return withPostgres(ctx, args[1:], log)
 	case "benchreport":
 		return benchReport(os.Stdin, os.Stdout)
+	case "allocate":
+		return allocate(args[1:], os.Stdin, os.Stdout)
+	case "bench":
+		return bench(ctx, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
