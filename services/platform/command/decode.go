@@ -27,7 +27,10 @@ func DecodeStrict(data []byte, v any) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		return errs.Invalid(typeErr.Field, "type", "must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		// Fields are named within the command or question, as every rule
+		// names them, not within the request that carries it.
+		field := strings.TrimPrefix(strings.TrimPrefix(typeErr.Field, "command."), "query.")
+		return errs.Invalid(field, "type", "must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return errs.Invalid("", "json", "malformed JSON at byte %d: %v", syntaxErr.Offset, err)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
