@@ -362,17 +362,19 @@ type invalid[C any] struct {
 
 // thenEachInvalid runs every change of valid after given, by m, and
 // asserts the rule each breaks.
-func thenEachInvalid[C any](t *testing.T, given []any, uc useCase[C], valid func() C, m decider.Meta, cases []invalid[C]) {
+func thenEachInvalid[C any](t *testing.T, given []any, r decidertest.Runner[C], valid func() C, m decider.Meta, cases []invalid[C]) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			c := valid()
-			tc.change(&c)
-			got, err := uc.Run(given, c, m)
-			thenInvalid(t, got, err, tc.field, tc.rule)
-		})
+	all := make([]decidertest.Case[C], len(cases))
+	for i, c := range cases {
+		all[i] = decidertest.Case[C]{Name: c.name, Change: c.change, Field: c.field, Rule: c.rule}
 	}
+	decidertest.EachInvalid(t, given, r, valid, m, all)
+}
+
+// thenForbiddenTo asserts that each of the actors is refused the command.
+func thenForbiddenTo(t *testing.T, actors map[string]decider.Meta, when func(decider.Meta) ([]any, error)) {
+	t.Helper()
+	decidertest.ForbiddenTo(t, actors, when)
 }
 
 // accepted is a change to a valid command that keeps it valid.
@@ -392,18 +394,6 @@ func thenEachAccepted[C any](t *testing.T, given []any, uc useCase[C], valid fun
 			tc.change(&c)
 			got, err := uc.Run(given, c, m)
 			thenEvents(t, got, err, want(c)...)
-		})
-	}
-}
-
-// thenForbiddenTo asserts that each of the actors is refused the command.
-func thenForbiddenTo(t *testing.T, actors map[string]decider.Meta, when func(decider.Meta) ([]any, error)) {
-	t.Helper()
-	for name, m := range actors {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got, err := when(m)
-			thenRefused(t, got, err, errs.Forbidden)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"wsms/platform/decider"
 	"wsms/platform/errs"
 )
 
@@ -54,4 +55,45 @@ func Invalid(t testing.TB, got []any, err error, field, rule string) *errs.Error
 		t.Fatalf("then VALIDATION on %s (%s): %v; want %s (%s)", e.Field, e.Rule, err, field, rule)
 	}
 	return e
+}
+
+// Case is a change to a valid command that breaks one rule.
+type Case[C any] struct {
+	Name        string
+	Change      func(*C)
+	Field, Rule string
+}
+
+// Runner decides a command after given events: a decider.Handler or a use
+// case built on one.
+type Runner[C any] interface {
+	Run(given []any, c C, m decider.Meta) ([]any, error)
+}
+
+// EachInvalid runs every case, in parallel: the valid command, changed,
+// decided after given by m, must be refused because the case's field breaks
+// its rule.
+func EachInvalid[C any](t *testing.T, given []any, r Runner[C], valid func() C, m decider.Meta, cases []Case[C]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			c := valid()
+			tc.Change(&c)
+			got, err := r.Run(given, c, m)
+			Invalid(t, got, err, tc.Field, tc.Rule)
+		})
+	}
+}
+
+// ForbiddenTo asserts, in parallel, that each of the actors is refused.
+func ForbiddenTo(t *testing.T, actors map[string]decider.Meta, when func(decider.Meta) ([]any, error)) {
+	t.Helper()
+	for name, m := range actors {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := when(m)
+			Refused(t, got, err, errs.Forbidden)
+		})
+	}
 }
