@@ -79,7 +79,7 @@ func Run(ctx context.Context, spec Spec, d Deps) (<-chan error, error) {
 	// own timeout.
 	svc, err := command.Start(context.WithoutCancel(ctx), d.NATS, command.ServiceConfig{
 		Namespace: rcfg.Namespace, Service: spec.Name, Version: d.Version,
-	}, log, spec.Endpoints(x, d)...)
+	}, log, append(spec.Endpoints(x, d), history(store))...)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ Usage:
   wsms serve SERVICE [flags]       one service (placement, mentoring, forum) against DATABASE_URL and NATS_URL
   wsms command SERVICE COMMAND [flags] [JSON]
                                    send one command and print the reply
+  wsms ask SERVICE QUESTION [flags] [JSON]
+                                   ask a service a question (history, verify-record,
+                                   forum-participation, …) and print the answer
   wsms with-postgres [--durable] -- CMD [ARGS]
                                    run CMD with TEST_DATABASE_URL pointing at a throwaway
                                    private PostgreSQL (unless already set); --durable keeps
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return serve(ctx, args[1:], log)
 	case "command":
 		return sendCommand(ctx, args[1:])
+	case "ask":
+		return ask(ctx, args[1:])
 	case "with-postgres":
 		return withPostgres(ctx, args[1:], log)
 	case "benchreport":

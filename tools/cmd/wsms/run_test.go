@@ -19,6 +19,7 @@ import (
 	"wsms/placement/domain"
 	"wsms/platform/command"
 	"wsms/platform/errs"
+	"wsms/platform/service"
 	"wsms/platform/localpg"
 )
 
@@ -141,6 +142,12 @@ func TestRunOnAFreshMachine(t *testing.T) {
 	res, err := command.Send(ctx, nc, subject, register)
 	if err != nil || res.Version != 1 || res.Position <= 1 {
 		t.Fatalf("register after the demo: %+v, %v", res, err)
+	}
+	// The service tells who did what to the school's record.
+	h, err := command.Ask[service.HistoryQuery, []service.HistoryEntry](ctx, nc, command.Subject("wsms", "placement", "history"),
+		command.Question[service.HistoryQuery]{Query: service.HistoryQuery{StreamID: res.StreamID}, Actor: events.Actor{ID: "faculty-1", Role: events.RoleFaculty}})
+	if err != nil || len(h) != 1 || h[0].Type != eventsplacement.SchoolRegisteredV1 || h[0].Actor.ID != "office-1" {
+		t.Fatalf("history of the new school: %+v, %v", h, err)
 	}
 	nc.Close()
 	interrupt(t, cmd)
