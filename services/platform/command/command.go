@@ -90,6 +90,14 @@ func Execute[S, C any](ctx context.Context, x *Executor, u UseCase[S, C], req Re
 	}
 	for attempt := 1; ; attempt++ {
 		res, err := decideAndAppend(ctx, x, u, req, stream, hash)
+		if req.IdempotencyKey != "" && (err != nil || len(res.Events) == 0 && !res.Replayed) {
+			// A retry racing its own first attempt may find the stream
+			// already changed by it (a refusal, or nothing to do): the
+			// first attempt's result is then the answer.
+			if r, ok, lookupErr := x.store.Remembered(ctx, req.IdempotencyKey, hash); lookupErr == nil && ok {
+				return r, nil
+			}
+		}
 		if !errors.Is(err, errStale) || req.ExpectedVersion != nil {
 			return res, err
 		}

@@ -170,3 +170,28 @@ func TestReplicasSeeEachOthersEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestRetriesOfOneCommandAllGetItsResult sends one command several times at
+// once under one idempotency key. The command may act once only (a second
+// count would pass the limit), so a retry that lost the race is refused on
+// its own; it must answer with the first attempt's result instead.
+func TestRetriesOfOneCommandAllGetItsResult(t *testing.T) {
+	t.Parallel()
+	x := newExecutor(t)
+	ctx := context.Background()
+	once := counting
+	once.Prepare = func(_ context.Context, _ command.Reader, c count) (count, error) { c.Limit = 1; return c, nil }
+	req := command.Request[count]{Command: count{Lesson: "g", By: 1}, Actor: tutor, IdempotencyKey: "count-g-once"}
+	var wg sync.WaitGroup
+	results := make([]eventstore.Result, 6)
+	failures := make([]error, 6)
+	for i := range results {
+		wg.Go(func() { results[i], failures[i] = command.Execute(ctx, x, once, req) })
+	}
+	wg.Wait()
+	for i := range results {
+		if failures[i] != nil || results[i].Version != 1 {
+			t.Fatalf("retry %d: %+v, %v; want the first attempt's result", i, results[i], failures[i])
+		}
+	}
+}
