@@ -55,7 +55,7 @@ func benchReport(in io.Reader, out io.Writer) error {
 		}
 		for _, raw := range figures {
 			if raw.parent == f.parent && raw.rest == f.rest && strings.HasPrefix(raw.kind, "raw-") {
-				fmt.Fprintf(out, "  %-9s %-28s %10.0f events/s = %4.0f%% of %-18s (%.0f events/s)\n",
+				fmt.Fprintf(out, "  %-18s %-22s %10.0f events/s = %4.0f%% of %-18s (%.0f events/s)\n",
 					f.parent, strings.Trim(f.kind+" "+f.rest, " "), f.rate, 100*f.rate/raw.rate, raw.kind, raw.rate)
 			}
 		}
