@@ -49,7 +49,7 @@ func EvolveRound(r Round, e any) Round {
 	case placement.PlacementRoundOpened:
 		r.opened = e
 	case placement.AllocationRecorded:
-		r.allocated = true
+		r.allocated, r.exceptions = true, nil
 		r.placements, r.unplaced, r.explanations = map[string]placement.Placement{}, map[string]string{}, map[string]placement.Explanation{}
 		for _, p := range e.Placements {
 			r.placements[p.StudentID] = p
@@ -634,8 +634,13 @@ func (r Round) outOfDate(p Pool) string {
 	atSchool, inSubject := map[string]int{}, map[[2]string]int{}
 	for _, id := range slices.Sorted(maps.Keys(r.placements)) {
 		pl := r.placements[id]
-		if !p.Offers[pl.SchoolID].Current() {
+		o := p.Offers[pl.SchoolID]
+		if !o.Current() {
 			return fmt.Sprintf("school %s withdrew its offer", pl.SchoolID)
+		}
+		if !slices.ContainsFunc(o.last.Offers, func(off placement.OfferedPlaces) bool { return strings.EqualFold(off.Subject, pl.Subject) }) &&
+			!r.waived(pl.SchoolID, "subject not offered") {
+			return fmt.Sprintf("school %s no longer offers %s", pl.SchoolID, pl.Subject)
 		}
 		atSchool[pl.SchoolID]++
 		inSubject[[2]string{pl.SchoolID, strings.ToLower(pl.Subject)}]++

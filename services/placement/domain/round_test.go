@@ -174,6 +174,7 @@ func TestPublishAllocationRefusesAnOutOfDateAllocation(t *testing.T) {
 		"a student-teacher registered since": append(world(), studentTeacher("0193a3e2-9000-7b52-9f4e-2d5c8a6b30aa", "Late Comer", "Sha Tin", placement.Secondary, "English")),
 		"a school withdrew":                  append(world(), placement.OfferWithdrawn{RoundID: roundID, SchoolID: shatinID, Reason: "Renovation"}),
 		"fewer places":                       append(world(), offered(kwunTongRegistered, 1, places("English", 1))),
+		"a subject no longer offered":        append(world(), offered(kwunTongRegistered, 3, places("English", 1), places("Science", 2))),
 	}
 	for name, changed := range cases {
 		t.Run(name, func(t *testing.T) {

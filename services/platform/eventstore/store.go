@@ -136,8 +136,10 @@ func (s *Store) append(ctx context.Context, db batchSender, a Append) (Result, e
 	data := make([]string, len(a.Events))
 	for i, p := range a.Events {
 		if len(p.Data) > MaxEventBytes {
-			return Result{}, fmt.Errorf("append to %s: a %s event of %d bytes is larger than the %d an event may carry: it could never be published",
-				a.StreamID, p.Type, len(p.Data), MaxEventBytes)
+			// Refused on its merits, not a failure to retry: the same
+			// command would decide the same event again.
+			return Result{}, errs.Invalid("", "too_large", "the %s event this command records would be %d bytes, more than the %d an event may carry",
+				p.Type, len(p.Data), MaxEventBytes)
 		}
 		n, err := events.ParseName(p.Type)
 		if err != nil {

@@ -237,8 +237,8 @@ func TestAppendRefusesAnEventTooLargeToPublish(t *testing.T) {
 	s := newStore(t)
 	a := appendOf("round-big", 0, 1)
 	a.Events[0].Data = json.RawMessage(`{"explanations":"` + strings.Repeat("x", eventstore.MaxEventBytes) + `"}`)
-	if _, err := s.Append(context.Background(), a); err == nil || !strings.Contains(err.Error(), "larger than") {
-		t.Fatalf("err = %v, want the event refused for its size", err)
+	if _, err := s.Append(context.Background(), a); err == nil || errs.As(err).Rule != "too_large" || !errs.Is(err, errs.Validation) {
+		t.Fatalf("err = %v, want the event refused for its size (VALIDATION, too_large)", err)
 	}
 	if head, _ := s.Head(context.Background()); head != 0 {
 		t.Fatalf("head = %d after a refused append", head)

@@ -48,9 +48,13 @@ type Config struct {
 func Run(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 	log := cfg.Log.With("consumer", cfg.Durable)
 	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		started := time.Now()
 		err := follow(ctx, js, cfg, log)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if time.Since(started) > time.Minute {
+			wait = time.Second // it ran a while: this failure is a new one
 		}
 		log.Error("following stopped; starting again", "err", err, "in", wait)
 		select {
@@ -110,17 +114,15 @@ func follow(ctx context.Context, js jetstream.JetStream, cfg Config, log *slog.L
 	if err != nil {
 		return fmt.Errorf("follow %s: %w", stream, err)
 	}
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
+	defer it.Stop()
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
 	for {
 		msg, err := it.Next()
 		if errors.Is(err, jetstream.ErrMsgIteratorClosed) && ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			it.Stop()
 			return fmt.Errorf("follow %s: %w", stream, err)
 		}
 		var env events.Envelope
@@ -155,20 +157,26 @@ func handle(ctx context.Context, h func(context.Context, events.Envelope) error,
 	hctx, cancel := context.WithTimeout(ctx, handlerTimeout)
 	defer cancel()
 	done := make(chan struct{})
-	defer close(done)
+	beating := make(chan struct{})
 	go func() {
+		defer close(beating)
 		tick := time.NewTicker(heartbeat)
 		defer tick.Stop()
 		for {
 			select {
 			case <-done:
 				return
+			case <-hctx.Done():
+				return // past the handler's time, the server may deliver it again
 			case <-tick.C:
 				_ = msg.InProgress()
 			}
 		}
 	}()
-	return h(hctx, env)
+	err := h(hctx, env)
+	close(done)
+	<-beating // no heartbeat may follow the acknowledgement
+	return err
 }
 
 // retryDelay doubles from a second with each delivery, up to a minute.

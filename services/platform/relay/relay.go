@@ -19,6 +19,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -271,6 +272,11 @@ func (r *Relay) sync(ctx context.Context, stream jetstream.Stream) (position int
 			return checkpoint, seq, nil
 		}
 		msg, err := stream.GetMsg(ctx, seq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			// The last message was purged by subject: the last one left
+			// still tells how far publication got.
+			msg, err = stream.GetLastMsgForSubject(ctx, r.cfg.Namespace+"."+r.cfg.Service+".>")
+		}
 		if err != nil {
 			return 0, 0, fmt.Errorf("read last stream message %d: %w", seq, err)
 		}

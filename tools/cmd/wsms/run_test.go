@@ -19,8 +19,8 @@ import (
 	"wsms/placement/domain"
 	"wsms/platform/command"
 	"wsms/platform/errs"
-	"wsms/platform/service"
 	"wsms/platform/localpg"
+	"wsms/platform/service"
 )
 
 // TestMain lets a test run this binary as the wsms command itself.
