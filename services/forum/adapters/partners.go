@@ -32,10 +32,13 @@ func NewPartners(db *pgxpool.Pool, schema string) Partners {
 	return Partners{db: db, schema: pgx.Identifier{schema}.Sanitize()}
 }
 
-// InPartnership lists the schools whose signed agreement covers year.
+// InPartnership lists the schools with a signed agreement covering year.
 func (p Partners) InPartnership(ctx context.Context, year int) ([]domain.Partner, error) {
-	rows, err := p.db.Query(ctx, fmt.Sprintf(`SELECT school_id, name FROM %s.partner_schools
-		WHERE NOT draft AND NOT ended AND first_year <= $1 AND $1 < first_year + years ORDER BY name, school_id`, p.schema), year)
+	rows, err := p.db.Query(ctx, fmt.Sprintf(`SELECT DISTINCT s.school_id, s.name FROM %[1]s.partner_schools s
+		JOIN %[1]s.partner_agreements a USING (school_id)
+		WHERE NOT a.draft AND a.first_year <= $1 AND $1 < a.first_year + a.years
+		  AND (a.ended_on IS NULL OR a.ended_on > make_date($1, 9, 1))
+		ORDER BY s.name, s.school_id`, p.schema), year)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +47,8 @@ func (p Partners) InPartnership(ctx context.Context, year int) ([]domain.Partner
 
 // RenewalsDue lists the agreements in force whose last school year is year.
 func (p Partners) RenewalsDue(ctx context.Context, year int) ([]domain.Renewal, error) {
-	rows, err := p.db.Query(ctx, fmt.Sprintf(`SELECT school_id, agreement_id, first_year + years - 1 FROM %s.partner_schools
-		WHERE NOT draft AND NOT ended AND first_year + years - 1 = $1 ORDER BY school_id`, p.schema), year)
+	rows, err := p.db.Query(ctx, fmt.Sprintf(`SELECT school_id, agreement_id, first_year + years - 1 FROM %s.partner_agreements
+		WHERE NOT draft AND ended_on IS NULL AND first_year + years - 1 = $1 ORDER BY school_id`, p.schema), year)
 	if err != nil {
 		return nil, err
 	}
@@ -105,34 +108,34 @@ func (p *RenewalsFromAgreements) handle(ctx context.Context, env events.Envelope
 			ON CONFLICT (school_id) DO UPDATE SET name = EXCLUDED.name`, s), e.SchoolID, e.Name)
 		return err
 	case ep.PartnershipAgreementSigned:
-		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`UPDATE %s.partner_schools
-			SET agreement_id = $2, first_year = $3, years = $4, draft = $5, ended = false WHERE school_id = $1`, s),
-			e.SchoolID, e.AgreementID, e.FirstSchoolYear, e.Years, e.Draft)
+		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`INSERT INTO %s.partner_agreements (agreement_id, school_id, first_year, years, draft)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agreement_id) DO UPDATE SET first_year = EXCLUDED.first_year,
+			years = EXCLUDED.years, draft = EXCLUDED.draft`, s), e.AgreementID, e.SchoolID, e.FirstSchoolYear, e.Years, e.Draft)
 		if err != nil || e.Draft {
 			return err
 		}
-		return p.agenda(ctx, env, e.SchoolID)
+		return p.agenda(ctx, env, e.AgreementID)
 	case ep.PartnershipAgreementRenewed:
-		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`UPDATE %s.partner_schools SET years = $3 - first_year + $4
-			WHERE school_id = $1 AND agreement_id = $2`, s), e.SchoolID, e.AgreementID, e.FirstSchoolYear, e.Years)
+		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`UPDATE %s.partner_agreements SET years = $2 - first_year + $3 WHERE agreement_id = $1`, s),
+			e.AgreementID, e.FirstSchoolYear, e.Years)
 		if err != nil {
 			return err
 		}
-		return p.agenda(ctx, env, e.SchoolID)
+		return p.agenda(ctx, env, e.AgreementID)
 	case ep.PartnershipAgreementEnded:
-		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`UPDATE %s.partner_schools SET ended = true WHERE school_id = $1 AND agreement_id = $2`, s),
-			e.SchoolID, e.AgreementID)
+		_, err = p.partners.db.Exec(ctx, fmt.Sprintf(`UPDATE %s.partner_agreements SET ended_on = $2::date WHERE agreement_id = $1`, s),
+			e.AgreementID, string(e.EndedOn))
 		return err
 	}
 	return nil
 }
 
-// agenda puts the school's agreement on the agenda of the forum of its last
-// year, if that forum is scheduled; if not, scheduling it will.
-func (p *RenewalsFromAgreements) agenda(ctx context.Context, env events.Envelope, schoolID string) error {
+// agenda puts the agreement on the agenda of the forum of its last year, if
+// that forum is scheduled; if not, scheduling it will.
+func (p *RenewalsFromAgreements) agenda(ctx context.Context, env events.Envelope, agreementID string) error {
 	var r domain.Renewal
-	err := p.partners.db.QueryRow(ctx, fmt.Sprintf(`SELECT school_id, agreement_id, first_year + years - 1 FROM %s.partner_schools
-		WHERE school_id = $1`, p.partners.schema), schoolID).Scan(&r.SchoolID, &r.AgreementID, &r.LastSchoolYear)
+	err := p.partners.db.QueryRow(ctx, fmt.Sprintf(`SELECT school_id, agreement_id, first_year + years - 1 FROM %s.partner_agreements
+		WHERE agreement_id = $1`, p.partners.schema), agreementID).Scan(&r.SchoolID, &r.AgreementID, &r.LastSchoolYear)
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func DecideOfferPlaces(o Offer, c OfferPlaces, m decider.Meta) ([]any, error) {
 		}
 	}
 	e := placement.PlacesOffered{RoundID: c.RoundID, SchoolID: c.SchoolID, School: facts, Offers: slices.Clone(c.Offers), Capacity: c.Capacity,
-		Warnings: c.School.offerWarnings(c.Offers)}
+		Warnings: c.School.offerWarnings(year, c.Offers)}
 	for i := range e.Offers {
 		e.Offers[i].MentorIDs = nonNil(e.Offers[i].MentorIDs)
 	}
@@ -120,13 +120,13 @@ func DecideOfferPlaces(o Offer, c OfferPlaces, m decider.Meta) ([]any, error) {
 // offerWarnings notes where offers depart from the school's agreement: a
 // total outside its yearly band, or no English place although the
 // agreement prefers the English Key Learning Area.
-func (s School) offerWarnings(offers []placement.OfferedPlaces) []string {
+func (s School) offerWarnings(year int, offers []placement.OfferedPlaces) []string {
 	warnings := []string{}
 	total := 0
 	for _, o := range offers {
 		total += o.Places
 	}
-	a := s.agreement
+	a := s.agreementFor(year)
 	if total < a.minPlaces || total > a.maxPlaces {
 		warnings = append(warnings, fmt.Sprintf("%d places are outside the agreement's band of %d to %d a year", total, a.minPlaces, a.maxPlaces))
 	}

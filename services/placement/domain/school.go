@@ -59,7 +59,18 @@ func EvolveSchool(s School, e any) School {
 	case placement.PartnershipAgreementRenewed:
 		s.agreement.years += e.Years
 	case placement.PartnershipAgreementEnded:
-		s.agreement.ended, s.agreement.endedOn = true, e.EndedOn
+		end := func(a agreement) agreement {
+			if a.id == e.AgreementID {
+				a.ended, a.endedOn = true, e.EndedOn
+			}
+			return a
+		}
+		s.agreement = end(s.agreement)
+		earlier := make([]agreement, len(s.earlier))
+		for i, a := range s.earlier {
+			earlier[i] = end(a)
+		}
+		s.earlier = earlier
 	case placement.SchoolCalendarSet:
 		s.calendars = maps.Clone(s.calendars)
 		s.calendars[e.SchoolYear] = e
@@ -83,6 +94,17 @@ func (s School) Facts() placement.SchoolFacts { return s.facts }
 // not ended and covers the school year.
 func (s School) InPartnership(schoolYear int) bool {
 	return s.agreement.covers(schoolYear) || slices.ContainsFunc(s.earlier, func(a agreement) bool { return a.covers(schoolYear) })
+}
+
+// agreementFor is the agreement that covers the school year, the latest if
+// none does.
+func (s School) agreementFor(schoolYear int) agreement {
+	for _, a := range append(slices.Clone(s.earlier), s.agreement) {
+		if a.covers(schoolYear) {
+			return a
+		}
+	}
+	return s.agreement
 }
 
 // covers reports whether a signed agreement runs in the school year: within
@@ -311,10 +333,19 @@ func DecideEndPartnershipAgreement(s School, c EndPartnershipAgreement, m decide
 	if err := s.mustBeRegistered(c.SchoolID); err != nil {
 		return nil, err
 	}
-	if a := s.agreement; !a.signed || a.ended || a.draft {
+	// The partnership ends on that day: every agreement still running
+	// then ends, the current one and any signed in advance for later.
+	var ended []any
+	endYear := schoolYearOf(c.EndedOn)
+	for _, a := range append(slices.Clone(s.earlier), s.agreement) {
+		if a.signed && !a.draft && !a.ended && a.firstYear+a.years-1 >= endYear {
+			ended = append(ended, placement.PartnershipAgreementEnded{SchoolID: c.SchoolID, AgreementID: a.id, EndedOn: c.EndedOn, Reason: c.Reason})
+		}
+	}
+	if len(ended) == 0 {
 		return nil, errs.Newf(errs.Conflict, "the school has no agreement in force to end")
 	}
-	return []any{placement.PartnershipAgreementEnded{SchoolID: c.SchoolID, AgreementID: s.agreement.id, EndedOn: c.EndedOn, Reason: c.Reason}}, nil
+	return ended, nil
 }
 
 // SetSchoolCalendar asks to record (or replace) a school's calendar for a

@@ -262,3 +262,25 @@ func TestDraftAgreementAfterALapsedOne(t *testing.T) {
 		t.Fatalf("then %#v / %v, want a draft agreement", got, err)
 	}
 }
+
+// TestEndingAPartnershipEndsTheAgreementSignedInAdvanceToo ends the
+// partnership of a school that has already signed its next agreement: both
+// end, and the years from the end on are out of the partnership.
+func TestEndingAPartnershipEndsTheAgreementSignedInAdvanceToo(t *testing.T) {
+	t.Parallel()
+	current := placement.PartnershipAgreementSigned{SchoolID: clare.SchoolID, AgreementID: "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2d01",
+		FirstSchoolYear: 2025, Years: 3, CoreSubjects: []string{"English", "Mathematics"}, MinPlaces: 6, MaxPlaces: 8}
+	next := current
+	next.AgreementID, next.FirstSchoolYear = "0193a3e2-7c1d-7b52-9f4e-2d5c8a6b2d02", 2028
+	given := []any{clareRegistered, current, next}
+	got, err := app.EndPartnershipAgreement.Run(given, domain.EndPartnershipAgreement{SchoolID: clare.SchoolID, EndedOn: "2026-12-31", Reason: "Merged"}, office)
+	thenEvents(t, got, err,
+		placement.PartnershipAgreementEnded{SchoolID: clare.SchoolID, AgreementID: current.AgreementID, EndedOn: "2026-12-31", Reason: "Merged"},
+		placement.PartnershipAgreementEnded{SchoolID: clare.SchoolID, AgreementID: next.AgreementID, EndedOn: "2026-12-31", Reason: "Merged"})
+	s := fold(domain.EvolveSchool, append(given, got...)...)
+	for year, want := range map[int]bool{2025: true, 2026: true, 2027: false, 2028: false} {
+		if got := s.InPartnership(year); got != want {
+			t.Errorf("%d in partnership = %t, want %t", year, got, want)
+		}
+	}
+}
