@@ -195,3 +195,35 @@ func TestRetriesOfOneCommandAllGetItsResult(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyStreamSaysSo has more writers on one stream at once than the
+// executor's attempts can settle. Every command is either recorded or
+// refused as busy (a conflict worth trying again), never anything else, and
+// the stream holds exactly the recorded ones.
+func TestBusyStreamSaysSo(t *testing.T) {
+	t.Parallel()
+	x := newExecutor(t)
+	ctx := context.Background()
+	const writers = 12
+	var wg sync.WaitGroup
+	errors := make([]error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			_, errors[i] = command.Execute(ctx, x, counting, command.Request[count]{Command: count{Lesson: "h", By: 1}, Actor: tutor})
+		})
+	}
+	wg.Wait()
+	recorded := 0
+	for _, err := range errors {
+		switch e := errs.As(err); {
+		case err == nil:
+			recorded++
+		case e.Code != errs.Conflict || e.Rule != command.RuleBusy:
+			t.Errorf("err = %v, want a busy conflict", err)
+		}
+	}
+	s, err := command.Fold(ctx, command.ReaderOf(x), counting.Evolve, "lesson-h")
+	if err != nil || s.total != recorded {
+		t.Fatalf("the stream counts %d (%v), %d commands were recorded", s.total, err, recorded)
+	}
+}
