@@ -621,8 +621,9 @@ func DecidePublishAllocation(r Round, c PublishAllocation, m decider.Meta) ([]an
 }
 
 // outOfDate says why the allocation no longer fits the round's offers and
-// student-teachers ("" when it does): a student registered after it ran, a
-// school that withdrew, places offered no longer there.
+// student-teachers ("" when it does): a student registered after it ran or
+// ranking schools otherwise, a school that withdrew or whose calendar now
+// clashes, places or subjects offered no longer there.
 func (r Round) outOfDate(p Pool) string {
 	for _, id := range slices.Sorted(maps.Keys(p.Students)) {
 		_, placed := r.placements[id]
@@ -637,6 +638,17 @@ func (r Round) outOfDate(p Pool) string {
 		o := p.Offers[pl.SchoolID]
 		if !o.Current() {
 			return fmt.Sprintf("school %s withdrew its offer", pl.SchoolID)
+		}
+		rank := slices.Index(p.Students[id].preferences, pl.SchoolID) + 1
+		if rank == 0 {
+			rank = r.opened.MaxPreferences + 1
+		}
+		if rank != pl.Rank {
+			return fmt.Sprintf("student-teacher %s changed their preferences", id)
+		}
+		if cal, ok := p.Schools[pl.SchoolID].Calendar(r.opened.SchoolYear); ok && !r.waived(pl.SchoolID, "calendar clash") &&
+			calendarIneligibility(cal, r.opened.Windows, r.opened.CalendarToleranceDays) != "" {
+			return fmt.Sprintf("school %s's calendar now clashes with the practicum", pl.SchoolID)
 		}
 		if !slices.ContainsFunc(o.last.Offers, func(off placement.OfferedPlaces) bool { return strings.EqualFold(off.Subject, pl.Subject) }) &&
 			!r.waived(pl.SchoolID, "subject not offered") {

@@ -175,6 +175,7 @@ func TestPublishAllocationRefusesAnOutOfDateAllocation(t *testing.T) {
 		"a school withdrew":                  append(world(), placement.OfferWithdrawn{RoundID: roundID, SchoolID: shatinID, Reason: "Renovation"}),
 		"fewer places":                       append(world(), offered(kwunTongRegistered, 1, places("English", 1))),
 		"a subject no longer offered":        append(world(), offered(kwunTongRegistered, 3, places("English", 1), places("Science", 2))),
+		"preferences changed":                append(world(), prefers(chanID, kwunTongID, clareID)),
 	}
 	for name, changed := range cases {
 		t.Run(name, func(t *testing.T) {
