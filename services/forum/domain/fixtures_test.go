@@ -346,13 +346,6 @@ func thenRefused(t *testing.T, got []any, err error, code errs.Code) *errs.Error
 	return decidertest.Refused(t, got, err, code)
 }
 
-// thenInvalid asserts that the command was refused because field breaks
-// rule.
-func thenInvalid(t *testing.T, got []any, err error, field, rule string) {
-	t.Helper()
-	decidertest.Invalid(t, got, err, field, rule)
-}
-
 // invalid is a change to a valid command that breaks one rule.
 type invalid[C any] struct {
 	name        string
