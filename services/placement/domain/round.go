@@ -28,7 +28,7 @@ type Round struct {
 	ineligible   []placement.IneligibleSchool
 	status       map[string]string   // by student: proposed, confirmed, declined
 	declinedBy   map[string][]string // by student: schools that declined them
-	exceptions   [][2]string         // school and rule waived by hand
+	exceptions   map[string]string   // by student placed by hand: the rule waived
 	mentors      map[string]string   // by student: teacher
 	load         map[string]int      // by teacher: students mentored this round
 }
@@ -62,9 +62,11 @@ func EvolveRound(r Round, e any) Round {
 		}
 		r.ineligible = e.IneligibleSchools
 	case placement.PlacementOverridden:
-		if e.Exception != "" {
-			r.exceptions = append(slices.Clip(r.exceptions), [2]string{e.SchoolID, e.Exception})
+		r.exceptions = maps.Clone(r.exceptions)
+		if r.exceptions == nil {
+			r.exceptions = map[string]string{}
 		}
+		r.exceptions[e.StudentID] = e.Exception
 		r.placements = maps.Clone(r.placements)
 		r.placements[e.StudentID] = placement.Placement{StudentID: e.StudentID, SchoolID: e.SchoolID, Subject: e.Subject, Rank: e.Rank, TravelMinutes: e.TravelMinutes}
 		r.unplaced = maps.Clone(r.unplaced)
@@ -632,7 +634,10 @@ func (r Round) outOfDate(p Pool) string {
 			return fmt.Sprintf("student-teacher %s was registered after it ran", id)
 		}
 	}
+	// Places taken at each school and in each subject there, and how many
+	// of them were placed by hand past the limit.
 	atSchool, inSubject := map[string]int{}, map[[2]string]int{}
+	pastSchool, pastSubject := map[string]int{}, map[[2]string]int{}
 	for _, id := range slices.Sorted(maps.Keys(r.placements)) {
 		pl := r.placements[id]
 		o := p.Offers[pl.SchoolID]
@@ -646,35 +651,36 @@ func (r Round) outOfDate(p Pool) string {
 		if rank != pl.Rank {
 			return fmt.Sprintf("student-teacher %s changed their preferences", id)
 		}
-		if cal, ok := p.Schools[pl.SchoolID].Calendar(r.opened.SchoolYear); ok && !r.waived(pl.SchoolID, "calendar clash") &&
+		waived := r.exceptions[id]
+		if cal, ok := p.Schools[pl.SchoolID].Calendar(r.opened.SchoolYear); ok && waived != "calendar clash" &&
 			calendarIneligibility(cal, r.opened.Windows, r.opened.CalendarToleranceDays) != "" {
 			return fmt.Sprintf("school %s's calendar now clashes with the practicum", pl.SchoolID)
 		}
 		if !slices.ContainsFunc(o.last.Offers, func(off placement.OfferedPlaces) bool { return strings.EqualFold(off.Subject, pl.Subject) }) &&
-			!r.waived(pl.SchoolID, "subject not offered") {
+			waived != "subject not offered" {
 			return fmt.Sprintf("school %s no longer offers %s", pl.SchoolID, pl.Subject)
 		}
+		key := [2]string{pl.SchoolID, strings.ToLower(pl.Subject)}
 		atSchool[pl.SchoolID]++
-		inSubject[[2]string{pl.SchoolID, strings.ToLower(pl.Subject)}]++
+		inSubject[key]++
+		if waived == "capacity" {
+			pastSchool[pl.SchoolID]++
+			pastSubject[key]++
+		}
 	}
 	for school, n := range atSchool {
 		o := p.Offers[school].last
-		if n > o.Capacity && !r.waived(school, "capacity") {
+		if n > o.Capacity+pastSchool[school] {
 			return fmt.Sprintf("school %s now takes %d student-teachers, not %d", school, o.Capacity, n)
 		}
 		for _, off := range o.Offers {
-			if k := inSubject[[2]string{school, strings.ToLower(off.Subject)}]; k > off.Places && !r.waived(school, "capacity") {
+			key := [2]string{school, strings.ToLower(off.Subject)}
+			if k := inSubject[key]; k > off.Places+pastSubject[key] {
 				return fmt.Sprintf("school %s now offers %d places in %s, not %d", school, off.Places, off.Subject, k)
 			}
 		}
 	}
 	return ""
-}
-
-// waived reports whether a placement at the school was made by hand with
-// the rule knowingly waived.
-func (r Round) waived(schoolID, rule string) bool {
-	return slices.ContainsFunc(r.exceptions, func(e [2]string) bool { return e == [2]string{schoolID, rule} })
 }
 
 // publishedPlacement finds a student's published placement and checks that

@@ -281,3 +281,19 @@ func TestAClosedRoundRefusesEveryCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestACapacityWaiverCoversItsOwnPlacement publishes an allocation in which
+// the office placed one student-teacher past a school's places by hand: the
+// waiver lets that one placement through, and no more when the school later
+// offers fewer places still.
+func TestACapacityWaiverCoversItsOwnPlacement(t *testing.T) {
+	t.Parallel()
+	given := []any{roundOpened(), allocated(), placement.PlacementOverridden{RoundID: roundID, StudentID: lamID, SchoolID: kwunTongID,
+		Subject: "English", Rank: 2, TravelMinutes: 45, Reason: "Mentor continuity", Exception: "capacity"}}
+	got, err := app.PublishAllocation.Run(given, domain.PublishAllocation{RoundID: roundID, Pool: poolOf(world()...)}, office)
+	thenEvents(t, got, err, placement.AllocationPublished{RoundID: roundID})
+
+	fewer := append(world(), offered(kwunTongRegistered, 1, places("English", 1), places("Mathematics", 1)))
+	got, err = app.PublishAllocation.Run(given, domain.PublishAllocation{RoundID: roundID, Pool: poolOf(fewer...)}, office)
+	thenRefused(t, got, err, errs.Conflict)
+}
