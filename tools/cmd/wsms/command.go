@@ -49,6 +49,9 @@ func request(ctx context.Context, verb string, args []string) error {
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
 	}
+	if verb == "ask" && *key != "" {
+		return errors.New("ask: a question records nothing, so it takes no idempotency key")
+	}
 	role, id, ok := strings.Cut(*as, ":")
 	if !ok || id == "" || !events.Role(role).Valid() {
 		return fmt.Errorf("%s: --as %q: want ROLE:ID with ROLE one of OFFICE, FACULTY, TUTOR, SCHOOL_COORDINATOR, MENTOR, STUDENT_TEACHER", verb, *as)
