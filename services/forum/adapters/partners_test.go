@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"wsms/events"
@@ -22,7 +20,6 @@ import (
 	"wsms/platform/crashtest"
 	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
 	"wsms/platform/relay"
 	"wsms/platform/servicetest"
 )
@@ -41,18 +38,9 @@ func TestRenewalsProcessKilledMidFlow(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	url := dbtest.URL(t)
-	db, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ns := natstest.Start(t)
-	nc := ns.Connect(t)
-	namespace := natstest.Namespace()
-	commandsOnly := forum.Spec
-	commandsOnly.Workers = nil
-	servicetest.Run(t, commandsOnly, db, nc, namespace)
+	e := servicetest.NewEnv(t)
+	db, nc, namespace := e.DB, e.NATS, e.Namespace
+	servicetest.Run(t, servicetest.CommandsOnly(forum.Spec), db, nc, namespace)
 	placement := servicetest.NewPublisher(t, db, nc, namespace, "placement", ep.Register)
 
 	year := 2028
@@ -73,7 +61,7 @@ func TestRenewalsProcessKilledMidFlow(t *testing.T) {
 	// handed the 2nd again, then the 3rd and the 4th, and dies there.
 	for _, handled := range []int{2, 3} {
 		crashtest.WaitKilled(t, "renewals process", func(ctx context.Context) *exec.Cmd {
-			return crashtest.Start(ctx, t, name, map[string]string{"DB": url, "NATS": ns.URL, "NS": namespace, "KILL_AFTER": strconv.Itoa(handled)})
+			return crashtest.Start(ctx, t, name, e.ChildVars("KILL_AFTER", strconv.Itoa(handled)))
 		})
 	}
 	partners := adapters.NewPartners(db, "forum")
@@ -127,15 +115,8 @@ func TestRenewalsProcessKilledMidFlow(t *testing.T) {
 
 func renewalsChild(t *testing.T) {
 	ctx := context.Background()
-	db, err := pgxpool.New(ctx, crashtest.Env("DB"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := nats.Connect(crashtest.Env("NATS"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := adapters.NewRenewalsFromAgreements(nc, adapters.NewPartners(db, "forum"), crashtest.Env("NS"), servicetest.Quiet)
+	e := servicetest.ChildEnv(t)
+	p, err := adapters.NewRenewalsFromAgreements(e.NATS, adapters.NewPartners(e.DB, "forum"), e.Namespace, servicetest.Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 
 	"wsms/events"
 	em "wsms/events/mentoring"
@@ -20,7 +18,6 @@ import (
 	"wsms/platform/crashtest"
 	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
 	"wsms/platform/servicetest"
 )
 
@@ -39,20 +36,11 @@ func TestProcessKilledMidFlow(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	url := dbtest.URL(t)
-	db, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ns := natstest.Start(t)
-	nc := ns.Connect(t)
-	namespace := natstest.Namespace()
+	e := servicetest.NewEnv(t)
+	db, nc, namespace := e.DB, e.NATS, e.Namespace
 
 	// The mentoring service takes commands; its process runs apart.
-	commandsOnly := mentoring.Spec
-	commandsOnly.Workers = nil
-	servicetest.Run(t, commandsOnly, db, nc, namespace)
+	servicetest.Run(t, servicetest.CommandsOnly(mentoring.Spec), db, nc, namespace)
 	roundID, schoolID, mentorID := uuid.NewString(), uuid.NewString(), uuid.NewString()
 	students := []string{uuid.NewString(), uuid.NewString()}
 	servicetest.NewPublisher(t, db, nc, namespace, "placement", ep.Register).Record(t, "round-"+roundID,
@@ -72,7 +60,7 @@ func TestProcessKilledMidFlow(t *testing.T) {
 	// Killed after each of its first three events took effect.
 	for handled := 1; handled <= 3; handled++ {
 		crashtest.WaitKilled(t, "process", func(ctx context.Context) *exec.Cmd {
-			return crashtest.Start(ctx, t, name, map[string]string{"DB": url, "NATS": ns.URL, "NS": namespace, "KILL_AFTER": strconv.Itoa(handled)})
+			return crashtest.Start(ctx, t, name, e.ChildVars("KILL_AFTER", strconv.Itoa(handled)))
 		})
 	}
 	if n := len(recordEvents(students[0])); n != 2 {
@@ -115,15 +103,8 @@ func TestProcessKilledMidFlow(t *testing.T) {
 // then dies before acknowledging the last.
 func processChild(t *testing.T) {
 	ctx := context.Background()
-	db, err := pgxpool.New(ctx, crashtest.Env("DB"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := nats.Connect(crashtest.Env("NATS"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := adapters.NewRecordsFromPlacements(nc, db, "mentoring", crashtest.Env("NS"), servicetest.Quiet)
+	e := servicetest.ChildEnv(t)
+	p, err := adapters.NewRecordsFromPlacements(e.NATS, e.DB, "mentoring", e.Namespace, servicetest.Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

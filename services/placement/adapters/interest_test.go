@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 
 	"wsms/events"
 	ef "wsms/events/forum"
@@ -17,9 +15,7 @@ import (
 	"wsms/placement/adapters"
 	"wsms/placement/domain"
 	"wsms/platform/crashtest"
-	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
 	"wsms/platform/servicetest"
 )
 
@@ -34,18 +30,9 @@ func TestInterestProcessKilledMidFlow(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	url := dbtest.URL(t)
-	db, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ns := natstest.Start(t)
-	nc := ns.Connect(t)
-	namespace := natstest.Namespace()
-	commandsOnly := placement.Spec
-	commandsOnly.Workers = nil
-	servicetest.Run(t, commandsOnly, db, nc, namespace)
+	e := servicetest.NewEnv(t)
+	db, nc, namespace := e.DB, e.NATS, e.Namespace
+	servicetest.Run(t, servicetest.CommandsOnly(placement.Spec), db, nc, namespace)
 	forum := servicetest.NewPublisher(t, db, nc, namespace, "forum", ef.Register)
 
 	interest := uuid.NewString()
@@ -56,7 +43,7 @@ func TestInterestProcessKilledMidFlow(t *testing.T) {
 		SchoolID: schoolID, School: &expressed})
 
 	crashtest.WaitKilled(t, "interest process", func(ctx context.Context) *exec.Cmd {
-		return crashtest.Start(ctx, t, name, map[string]string{"DB": url, "NATS": ns.URL, "NS": namespace})
+		return crashtest.Start(ctx, t, name, e.ChildVars())
 	})
 	school := func() []events.Envelope {
 		evs, err := eventstore.New(db, "placement").Load(ctx, domain.SchoolStream(schoolID))
@@ -95,11 +82,8 @@ func TestInterestProcessKilledMidFlow(t *testing.T) {
 
 func interestChild(t *testing.T) {
 	ctx := context.Background()
-	nc, err := nats.Connect(crashtest.Env("NATS"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := adapters.NewSchoolsFromInterest(nc, crashtest.Env("NS"), servicetest.Quiet)
+	e := servicetest.ChildEnv(t)
+	p, err := adapters.NewSchoolsFromInterest(e.NATS, e.Namespace, servicetest.Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,16 @@ func roundHandler[C any](name string, id func(C) string, decide func(domain.Roun
 	}
 }
 
+// withPool gathers the round's pool into the command before the decision.
+func withPool[C any](pool func(*C) (roundID string, into *domain.Pool)) func(context.Context, command.Reader, C) (C, error) {
+	return func(ctx context.Context, r command.Reader, c C) (C, error) {
+		roundID, into := pool(&c)
+		var err error
+		*into, err = poolOf(ctx, r, roundID)
+		return c, err
+	}
+}
+
 // OpenPlacementRound opens a placement round.
 var OpenPlacementRound = command.UseCase[domain.Round, domain.OpenPlacementRound]{
 	Handler: roundHandler("open-placement-round", func(c domain.OpenPlacementRound) string { return c.RoundID }, domain.DecideOpenPlacementRound),
@@ -26,31 +36,19 @@ var OpenPlacementRound = command.UseCase[domain.Round, domain.OpenPlacementRound
 // preference recorded so far.
 var RunAllocation = command.UseCase[domain.Round, domain.RunAllocation]{
 	Handler: roundHandler("run-allocation", func(c domain.RunAllocation) string { return c.RoundID }, domain.DecideRunAllocation),
-	Prepare: func(ctx context.Context, r command.Reader, c domain.RunAllocation) (domain.RunAllocation, error) {
-		var err error
-		c.Pool, err = poolOf(ctx, r, c.RoundID)
-		return c, err
-	},
+	Prepare: withPool(func(c *domain.RunAllocation) (string, *domain.Pool) { return c.RoundID, &c.Pool }),
 }
 
 // OverridePlacement places a student-teacher by hand, with a reason.
 var OverridePlacement = command.UseCase[domain.Round, domain.OverridePlacement]{
 	Handler: roundHandler("override-placement", func(c domain.OverridePlacement) string { return c.RoundID }, domain.DecideOverridePlacement),
-	Prepare: func(ctx context.Context, r command.Reader, c domain.OverridePlacement) (domain.OverridePlacement, error) {
-		var err error
-		c.Pool, err = poolOf(ctx, r, c.RoundID)
-		return c, err
-	},
+	Prepare: withPool(func(c *domain.OverridePlacement) (string, *domain.Pool) { return c.RoundID, &c.Pool }),
 }
 
 // PublishAllocation publishes the round's placements.
 var PublishAllocation = command.UseCase[domain.Round, domain.PublishAllocation]{
 	Handler: roundHandler("publish-allocation", func(c domain.PublishAllocation) string { return c.RoundID }, domain.DecidePublishAllocation),
-	Prepare: func(ctx context.Context, r command.Reader, c domain.PublishAllocation) (domain.PublishAllocation, error) {
-		var err error
-		c.Pool, err = poolOf(ctx, r, c.RoundID)
-		return c, err
-	},
+	Prepare: withPool(func(c *domain.PublishAllocation) (string, *domain.Pool) { return c.RoundID, &c.Pool }),
 }
 
 // ConfirmPlacement records a host school's confirmation of a placement.
@@ -62,11 +60,7 @@ var ConfirmPlacement = command.UseCase[domain.Round, domain.ConfirmPlacement]{
 // student-teacher alone.
 var DeclinePlacement = command.UseCase[domain.Round, domain.DeclinePlacement]{
 	Handler: roundHandler("decline-placement", func(c domain.DeclinePlacement) string { return c.RoundID }, domain.DecideDeclinePlacement),
-	Prepare: func(ctx context.Context, r command.Reader, c domain.DeclinePlacement) (domain.DeclinePlacement, error) {
-		var err error
-		c.Pool, err = poolOf(ctx, r, c.RoundID)
-		return c, err
-	},
+	Prepare: withPool(func(c *domain.DeclinePlacement) (string, *domain.Pool) { return c.RoundID, &c.Pool }),
 }
 
 // ClosePlacementRound closes a round.
