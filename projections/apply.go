@@ -1,0 +1,135 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"wsms/events"
+)
+
+// Notifications is the PostgreSQL channel on which every batch announces the
+// position it brought a projection to, as "<projection> <service>
+// <position>"; the gateway waits on it for read-your-writes and live
+// dashboards.
+const Notifications = "wsms_projections"
+
+// PoisonError is an event a projection cannot apply: applying it again gives
+// the same error, so the projection stops there rather than skipping it or
+// trying forever.
+type PoisonError struct {
+	Projection string
+	Service    string
+	Position   int64
+	EventID    string
+	Type       string
+	Err        error
+}
+
+func (e *PoisonError) Error() string {
+	return fmt.Sprintf("projection %s stopped at %s position %d (event %s, %s): %v",
+		e.Projection, e.Service, e.Position, e.EventID, e.Type, e.Err)
+}
+
+func (e *PoisonError) Unwrap() error { return e.Err }
+
+// GapError says a batch does not start right after the checkpoint: an event
+// in between has not arrived, and applying the batch would skip it.
+type GapError struct {
+	Service          string
+	Checkpoint, Next int64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("%s: checkpoint at position %d but the next event is at %d", e.Service, e.Checkpoint, e.Next)
+}
+
+// batch applies one service's events, in position order, to the projection's
+// tables in schema, and moves the checkpoint, all in one transaction. Events
+// at or below the checkpoint are skipped: a redelivered event changes
+// nothing. It returns the checkpoint after the batch.
+func batch(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
+	var checkpoint int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// The lock orders batches of every service of the projection and
+		// a rebuild's swap, so a batch never runs on a schema being
+		// replaced.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, "SELECT position FROM checkpoint WHERE service = $1 FOR UPDATE", service).Scan(&checkpoint); err != nil {
+			return fmt.Errorf("%s checkpoint of %s: %w", p.Name, service, err)
+		}
+		start := checkpoint
+		for _, env := range envs {
+			if env.Position <= checkpoint {
+				continue
+			}
+			if env.Position != checkpoint+1 {
+				return &GapError{Service: service, Checkpoint: checkpoint, Next: env.Position}
+			}
+			if err := applyOne(ctx, tx, reg, p, service, env); err != nil {
+				return err
+			}
+			checkpoint = env.Position
+		}
+		if checkpoint == start {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, "UPDATE checkpoint SET position = $2 WHERE service = $1", service, checkpoint); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
+		return err
+	})
+	return checkpoint, err
+}
+
+// applyOne applies one event, naming it in any failure that is not the
+// connection's.
+func applyOne(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, service string, env events.Envelope) error {
+	poison := func(err error) error {
+		return &PoisonError{Projection: p.Name, Service: service, Position: env.Position, EventID: env.ID.String(), Type: env.Type, Err: err}
+	}
+	payload, err := reg.Decode(env.Type, env.Data)
+	if err != nil {
+		return poison(err)
+	}
+	if err := p.Apply(ctx, tx, Event{Envelope: env, Service: service, Payload: payload}); err != nil {
+		if transient(err) {
+			return err
+		}
+		return poison(err)
+	}
+	return nil
+}
+
+// transient tells a failure of the connection, which passes, from a failure
+// of the event's own rows, which would come again.
+func transient(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		switch pg.SQLState()[:2] {
+		case "08", "40", "53", "57", "58": // connection, rollback, resources, operator, system
+			return true
+		}
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isConnErr(err)
+}
+
+func isConnErr(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ne) || errors.As(err, &ce) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgx.ErrTxClosed)
+}

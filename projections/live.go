@@ -1,0 +1,68 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"wsms/events"
+)
+
+// ErrOutdated says the live read model was built with other tables than the
+// projection now declares: it must be rebuilt.
+var ErrOutdated = errors.New("the read model was built with other tables: rebuild it")
+
+// Ensure makes the projection's live schema if it does not exist yet, with
+// every checkpoint at zero. It returns ErrOutdated when the schema exists but
+// holds other tables than p declares.
+func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
+			return err
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", p.Schema()).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return create(ctx, tx, p, p.Schema())
+		}
+		var version string
+		err := tx.QueryRow(ctx, fmt.Sprintf("SELECT tables FROM %s.version", pgx.Identifier{p.Schema()}.Sanitize())).Scan(&version)
+		if err != nil {
+			return fmt.Errorf("%s: read version: %w", p.Name, err)
+		}
+		if version != p.version() {
+			return fmt.Errorf("%s: %w", p.Name, ErrOutdated)
+		}
+		return nil
+	})
+}
+
+// Apply applies one service's events, in position order, to the projection's
+// live tables and moves its checkpoint, in one transaction. Events at or
+// below the checkpoint change nothing. It returns the new checkpoint, a
+// *PoisonError naming an event that cannot be applied, or a *GapError when
+// the events do not follow the checkpoint.
+func Apply(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, service string, envs []events.Envelope) (int64, error) {
+	return batch(ctx, db, reg, p, p.Schema(), service, envs)
+}
+
+// Checkpoints returns how far the projection has read each of its services.
+func Checkpoints(ctx context.Context, db *pgxpool.Pool, p Projection) (map[string]int64, error) {
+	rows, err := db.Query(ctx, fmt.Sprintf("SELECT service, position FROM %s.checkpoint", pgx.Identifier{p.Schema()}.Sanitize()))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	var service string
+	var position int64
+	_, err = pgx.ForEachRow(rows, []any{&service, &position}, func() error {
+		out[service] = position
+		return nil
+	})
+	return out, err
+}
