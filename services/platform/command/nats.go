@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"sync"
 	"time"
 
@@ -20,13 +21,27 @@ import (
 // Endpoint is one command, or one question, as served over NATS
 // request/reply.
 type Endpoint struct {
-	Name   string
+	Name string
+	// Input is the command's (or question's) Go type, which the gateway's
+	// GraphQL input types are generated from.
+	Input  reflect.Type
+	Kind   Kind
 	handle func(ctx context.Context, data []byte) (any, error)
 }
 
+// Kind tells a command, which records events, from a question, which
+// records nothing.
+type Kind int
+
+// The kinds of endpoint.
+const (
+	KindCommand Kind = iota
+	KindQuestion
+)
+
 // Serve turns u into an endpoint executed by x.
 func Serve[S, C any](x *Executor, u UseCase[S, C]) Endpoint {
-	return Endpoint{Name: u.Name, handle: func(ctx context.Context, data []byte) (any, error) {
+	return Endpoint{Name: u.Name, Input: reflect.TypeFor[C](), handle: func(ctx context.Context, data []byte) (any, error) {
 		var req Request[C]
 		if err := DecodeStrict(data, &req); err != nil {
 			return nil, err
@@ -44,7 +59,7 @@ type Question[Q any] struct {
 
 // Answer turns a function into an endpoint that answers questions.
 func Answer[Q, A any](name string, answer func(ctx context.Context, q Question[Q]) (A, error)) Endpoint {
-	return Endpoint{Name: name, handle: func(ctx context.Context, data []byte) (any, error) {
+	return Endpoint{Name: name, Input: reflect.TypeFor[Q](), Kind: KindQuestion, handle: func(ctx context.Context, data []byte) (any, error) {
 		var q Question[Q]
 		if err := DecodeStrict(data, &q); err != nil {
 			return nil, err

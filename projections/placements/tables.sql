@@ -1,0 +1,139 @@
+-- The placement service's records as the dashboards and the round view read
+-- them. Tables name no schema: they live in rm_placements (or its shadow
+-- during a rebuild).
+
+-- Partner schools, as registered.
+CREATE TABLE schools (
+    school_id     text PRIMARY KEY,
+    name          text        NOT NULL,
+    district      text        NOT NULL,
+    level         text        NOT NULL,
+    contact_name  text        NOT NULL,
+    contact_email text        NOT NULL,
+    contact_phone text        NOT NULL DEFAULT '',
+    registered_at timestamptz NOT NULL
+);
+
+-- Partnership agreements: a renewal extends years; an ended one keeps its row.
+CREATE TABLE agreements (
+    agreement_id      text PRIMARY KEY,
+    school_id         text    NOT NULL,
+    first_school_year int     NOT NULL,
+    years             int     NOT NULL,
+    core_subjects     text[]  NOT NULL,
+    min_places        int     NOT NULL,
+    max_places        int     NOT NULL,
+    english_kla       boolean NOT NULL,
+    draft             boolean NOT NULL,
+    ended_on          date,
+    end_reason        text
+);
+CREATE INDEX agreements_school ON agreements (school_id);
+
+-- Teachers a school named, and those it named teacher-mentors.
+CREATE TABLE teachers (
+    school_id       text   NOT NULL,
+    teacher_id      text   NOT NULL,
+    name            text   NOT NULL,
+    email           text   NOT NULL,
+    mentor_subjects text[] NOT NULL DEFAULT '{}',
+    load_limit      int    NOT NULL DEFAULT 0,
+    PRIMARY KEY (school_id, teacher_id)
+);
+
+-- Placement rounds. status: open, allocated, published, closed.
+CREATE TABLE rounds (
+    round_id            text PRIMARY KEY,
+    name                text        NOT NULL,
+    school_year         int         NOT NULL,
+    windows             jsonb       NOT NULL,
+    offer_deadline      date        NOT NULL,
+    preference_deadline date        NOT NULL,
+    max_preferences     int         NOT NULL,
+    max_travel_minutes  int         NOT NULL,
+    status              text        NOT NULL,
+    opened_at           timestamptz NOT NULL,
+    allocated_at        timestamptz,
+    published_at        timestamptz,
+    closed_at           timestamptz,
+    -- the last allocation's AllocationSummary, as recorded
+    summary             jsonb
+);
+
+-- A school's offer in a round (one row per school), and its places by subject.
+CREATE TABLE offer_schools (
+    round_id        text    NOT NULL,
+    school_id       text    NOT NULL,
+    school_name     text    NOT NULL,
+    capacity        int     NOT NULL,
+    warnings        text[]  NOT NULL,
+    withdrawn       boolean NOT NULL DEFAULT false,
+    withdraw_reason text,
+    PRIMARY KEY (round_id, school_id)
+);
+CREATE INDEX offer_schools_school ON offer_schools (school_id);
+
+CREATE TABLE offers (
+    round_id   text   NOT NULL,
+    school_id  text   NOT NULL,
+    subject    text   NOT NULL,
+    places     int    NOT NULL,
+    mentor_ids text[] NOT NULL,
+    PRIMARY KEY (round_id, school_id, subject)
+);
+
+-- Student-teachers registered for a round, with their latest preferences.
+CREATE TABLE students (
+    round_id      text        NOT NULL,
+    student_id    text        NOT NULL,
+    name          text        NOT NULL,
+    email         text        NOT NULL,
+    level         text        NOT NULL,
+    subjects      text[]      NOT NULL,
+    home_district text        NOT NULL,
+    preferences   text[]      NOT NULL DEFAULT '{}',
+    registered_at timestamptz NOT NULL,
+    PRIMARY KEY (round_id, student_id)
+);
+CREATE INDEX students_student ON students (student_id);
+
+-- Each registered student's current outcome in the round's allocation.
+-- status: proposed (allocated, not published), published, confirmed,
+-- declined (waiting to be reallocated), unplaced.
+CREATE TABLE placements (
+    round_id        text    NOT NULL,
+    student_id      text    NOT NULL,
+    school_id       text,
+    subject         text,
+    rank            int,
+    travel_minutes  int,
+    status          text    NOT NULL,
+    unplaced_reason text,
+    overridden      boolean NOT NULL DEFAULT false,
+    override_reason text,
+    exception       text,
+    mentor_id       text,
+    -- the student's Explanation, as recorded
+    explanation     jsonb,
+    PRIMARY KEY (round_id, student_id)
+);
+CREATE INDEX placements_school ON placements (school_id, round_id);
+CREATE INDEX placements_mentor ON placements (mentor_id);
+
+-- Placements schools declined, kept after the student is reallocated.
+CREATE TABLE declines (
+    round_id    text        NOT NULL,
+    student_id  text        NOT NULL,
+    school_id   text        NOT NULL,
+    reason      text        NOT NULL,
+    declined_at timestamptz NOT NULL,
+    PRIMARY KEY (round_id, student_id, school_id)
+);
+
+-- Schools left out of a round's last allocation, and why.
+CREATE TABLE ineligible_schools (
+    round_id  text NOT NULL,
+    school_id text NOT NULL,
+    reason    text NOT NULL,
+    PRIMARY KEY (round_id, school_id)
+);

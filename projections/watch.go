@@ -1,0 +1,169 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Watcher follows how far every projection has read each service, from the
+// notifications each batch sends, so the gateway can wait until a command
+// shows in the read models (read-your-writes) and push live dashboards.
+type Watcher struct {
+	db  *pgxpool.Pool
+	ps  []Projection
+	log *slog.Logger
+
+	mu      sync.Mutex
+	reached map[[2]string]int64 // projection, service -> checkpoint
+	changed chan struct{}       // closed at the next change, then replaced
+}
+
+// NewWatcher watches ps in db; Run must be running for it to see changes.
+func NewWatcher(db *pgxpool.Pool, ps []Projection, log *slog.Logger) *Watcher {
+	return &Watcher{db: db, ps: ps, log: log, reached: map[[2]string]int64{}, changed: make(chan struct{})}
+}
+
+// Run listens for notifications until ctx ends, reconnecting after any
+// failure. Every reconnect, and every second without news, it reads the
+// checkpoints again, so no missed notification leaves a waiter waiting.
+func (w *Watcher) Run(ctx context.Context) error {
+	for ctx.Err() == nil {
+		err := w.listen(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		w.log.Warn("watching read models: listening again", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+	return nil
+}
+
+func (w *Watcher) listen(ctx context.Context) error {
+	conn, err := w.db.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+Notifications); err != nil {
+		return err
+	}
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "UNLISTEN "+Notifications) }()
+	if err := w.load(ctx); err != nil {
+		return err
+	}
+	for {
+		wait, cancel := context.WithTimeout(ctx, time.Second)
+		n, err := conn.Conn().WaitForNotification(wait)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil && wait.Err() != nil:
+			if err := w.load(ctx); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			w.note(n.Payload)
+		}
+	}
+}
+
+// load reads every checkpoint.
+func (w *Watcher) load(ctx context.Context) error {
+	for _, p := range w.ps {
+		cps, err := Checkpoints(ctx, w.db, p)
+		if err != nil {
+			// A projection not created yet has read nothing.
+			continue
+		}
+		for service, position := range cps {
+			w.set(p.Name, service, position)
+		}
+	}
+	return nil
+}
+
+// note reads "<projection> <service> <position>".
+func (w *Watcher) note(payload string) {
+	f := strings.Fields(payload)
+	if len(f) != 3 {
+		return
+	}
+	position, err := strconv.ParseInt(f[2], 10, 64)
+	if err == nil {
+		w.set(f[0], f[1], position)
+	}
+}
+
+func (w *Watcher) set(projection, service string, position int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := [2]string{projection, service}
+	if w.reached[k] == position {
+		return
+	}
+	// A rebuild's swap may move a checkpoint back to where the shadow
+	// stood; the value read is the truth.
+	w.reached[k] = position
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// Changed is closed at the next change of any checkpoint.
+func (w *Watcher) Changed() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed
+}
+
+// behind lists the projections reading service that have not reached
+// position.
+func (w *Watcher) behind(service string, position int64) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var late []string
+	for _, p := range w.ps {
+		for _, s := range p.Services {
+			if s == service && w.reached[[2]string{p.Name, s}] < position {
+				late = append(late, p.Name)
+			}
+		}
+	}
+	return late
+}
+
+// Wait returns once every projection reading service has reached position,
+// or an error naming those that had not when ctx ended, and why, when a
+// poison event stopped one.
+func (w *Watcher) Wait(ctx context.Context, service string, position int64) error {
+	for {
+		changed := w.Changed()
+		late := w.behind(service, position)
+		if len(late) == 0 {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			why := ""
+			for _, name := range late {
+				if stop, err := Stopped(context.WithoutCancel(ctx), w.db, name); err == nil && stop != nil {
+					why += "; " + stop.Error()
+				}
+			}
+			return fmt.Errorf("the read models %s have not yet reached %s position %d%s", strings.Join(late, ", "), service, position, why)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"wsms/events"
+	"wsms/gateway/auth"
+	"wsms/platform/command"
+	"wsms/platform/errs"
+)
+
+// send sends one command, as the viewer, to its service and returns what it
+// recorded. The input goes to the service as it came: the service reads it
+// strictly and names any field that breaks a rule.
+func (r *Resolver) send(ctx context.Context, service, name string, input map[string]any, idempotencyKey *string, expectedVersion *int) (*CommandReceipt, error) {
+	actor, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req := command.Request[map[string]any]{Command: input, Actor: actor, CorrelationID: uuid.Must(uuid.NewV7())}
+	if idempotencyKey != nil {
+		var v errs.Check
+		v.Required("idempotencyKey", *idempotencyKey)
+		v.MaxLength("idempotencyKey", *idempotencyKey, 200)
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		// Keys are the viewer's own: another person's key cannot replay
+		// their command's result.
+		req.IdempotencyKey = "gateway/" + actor.ID + "/" + *idempotencyKey
+	}
+	if expectedVersion != nil {
+		if *expectedVersion < 0 {
+			return nil, errs.Invalid("expectedVersion", "min", "must be 0 or more, not %d", *expectedVersion)
+		}
+		v := int64(*expectedVersion)
+		req.ExpectedVersion = &v
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.CommandTimeout)
+	defer cancel()
+	res, err := command.Send(ctx, r.NATS, command.Subject(r.Namespace, service, name), req)
+	if err != nil {
+		return nil, err
+	}
+	return &CommandReceipt{
+		Service: service, StreamID: res.StreamID, Version: int(res.Version), Position: int(res.Position), Replayed: res.Replayed,
+	}, nil
+}
+
+// viewer is who the request acts for, from its bearer token.
+func viewer(ctx context.Context) (events.Actor, error) {
+	actor, ok := auth.ActorFrom(ctx)
+	if !ok {
+		return actor, errs.Newf(errs.Unauthenticated, "sign in: send a bearer token in the Authorization header")
+	}
+	return actor, nil
+}
+
+// caughtUp waits, bounded by ReadWait, until the read models show position
+// of service.
+func (r *Resolver) caughtUp(ctx context.Context, service string, position int) error {
+	ctx, cancel := context.WithTimeout(ctx, r.ReadWait)
+	defer cancel()
+	if err := r.Watcher.Wait(ctx, service, int64(position)); err != nil {
+		return &errs.Error{Code: "STALE", Message: fmt.Sprintf("the command was recorded, but %v after %s: read again shortly", err, r.ReadWait)}
+	}
+	return nil
+}
