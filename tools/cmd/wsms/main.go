@@ -19,7 +19,8 @@ const usage = `wsms runs and operates WSMS Placements.
 Usage:
   wsms run [flags]                 everything in one process: private PostgreSQL and
                                    embedded NATS unless DATABASE_URL / NATS_URL are set
-  wsms serve SERVICE [flags]       one service (placement, mentoring, forum) against DATABASE_URL and NATS_URL
+  wsms serve SERVICE [flags]       one part (placement, mentoring, forum, projections, gateway)
+                                   against DATABASE_URL and NATS_URL
   wsms command SERVICE COMMAND [flags] [JSON]
                                    send one command and print the reply
   wsms ask SERVICE QUESTION [flags] [JSON]
@@ -36,6 +37,7 @@ Usage:
   wsms bench allocation [flags]    time the placement solver beside CBC (installed with
                                    apt-get if missing) on generated rounds; fails if
                                    their objectives differ
+  wsms token --role R --subject ID [--school ID]   mint a development bearer token for the GraphQL API
 
 Run "wsms COMMAND -h" for the flags of each.
 `
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return allocate(args[1:], os.Stdin, os.Stdout)
 	case "bench":
 		return bench(ctx, args[1:], os.Stdout)
+	case "token":
+		return mintToken(args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -46,12 +46,17 @@ func runAll(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		running = append(running, done)
 	}
+	queries, addr, err := querySide{projections: true, gateway: true}.start(ctx, s, in, log)
+	if err != nil {
+		return err
+	}
+	running = append(running, queries)
 	if s.Demo {
 		if err := loadDemo(ctx, s, in); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	banner(s, in)
+	banner(s, in, addr)
 	var errs []error
 	for _, done := range running {
 		errs = append(errs, <-done)
@@ -73,7 +78,7 @@ func loadDemo(ctx context.Context, s settings, in *infrastructure) error {
 	return err
 }
 
-func banner(s settings, in *infrastructure) {
+func banner(s settings, in *infrastructure, addr string) {
 	var b strings.Builder
 	fmt.Fprintln(&b, "\nWSMS Placements is running.")
 	fmt.Fprintf(&b, "  PostgreSQL  %s\n", config.RedactURL(in.pgURL))
@@ -84,20 +89,33 @@ func banner(s settings, in *infrastructure) {
 	for _, name := range slices.Sorted(maps.Keys(services)) {
 		fmt.Fprintf(&b, "  service     %s: commands on %s.cmd.%s.*\n", name, s.Namespace, name)
 	}
+	fmt.Fprintf(&b, "  GraphQL     http://%s/graphql (GraphiQL at http://%s/, metrics at /metrics)\n", addr, addr)
+	fmt.Fprintf(&b, "\nQuery it with a development token:\n  TOKEN=$(bin/wsms token --role OFFICE --subject office-1)\n")
+	fmt.Fprintf(&b, "  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\\n    -d '{\"query\":\"{ me { id role } placementRounds(first: 5) { edges { node { id name status } } } }\"}' http://%s/graphql\n", addr)
 	fmt.Fprintf(&b, "\nSend a command from another terminal:\n  NATS_URL=%s bin/wsms command placement register-school --as OFFICE:office-1 \\\n", in.natsURL)
 	fmt.Fprintln(&b, `    '{"schoolId":"0193a3e2-7c1d-7b52-9f4e-2d5c8a6b1e99","name":"Kowloon True Light School","district":"Kowloon City","level":"secondary","contact":{"name":"Ada Wong","email":"ada.wong@ktls.edu.hk"}}'`)
 	fmt.Fprintln(&b, "\nPress Ctrl-C to stop.")
 	fmt.Fprint(os.Stderr, b.String())
 }
 
+// queryParts are the parts beside the command services that serve runs.
+var queryParts = map[string]querySide{
+	"gateway":     {gateway: true},
+	"projections": {projections: true},
+}
+
 // serve runs one service against external PostgreSQL and NATS.
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
+	known := strings.Join(slices.Sorted(maps.Keys(services)), ", ") + ", gateway, projections"
 	if len(args) == 0 {
-		return errors.New("serve: name a service (placement, mentoring)")
+		return errors.New("serve: name a service (" + known + ")")
+	}
+	if part, ok := queryParts[args[0]]; ok {
+		return servePart(ctx, args[0], part, args[1:], log)
 	}
 	spec, ok := services[args[0]]
 	if !ok {
-		return fmt.Errorf("serve: unknown service %q (known: %s)", args[0], strings.Join(slices.Sorted(maps.Keys(services)), ", "))
+		return fmt.Errorf("serve: unknown service %q (known: %s)", args[0], known)
 	}
 	s, _, err := loadSettings("serve "+spec.Name, args[1:])
 	if err != nil {
@@ -113,5 +131,26 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	return <-done
+}
+
+// servePart runs the gateway or the projections alone against external
+// PostgreSQL and NATS.
+func servePart(ctx context.Context, name string, part querySide, args []string, log *slog.Logger) error {
+	s, _, err := loadSettings("serve "+name, args)
+	if err != nil {
+		return err
+	}
+	log.Info("settings\n" + config.Describe(s))
+	in, err := connect(ctx, s, false, log)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	done, addr, err := part.start(ctx, s, in, log)
+	if err != nil {
+		return err
+	}
+	log.Info("serving "+name, "http", addr)
 	return <-done
 }

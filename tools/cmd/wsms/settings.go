@@ -22,6 +22,14 @@ type settings struct {
 	Duplicates  time.Duration `conf:"stream-duplicates" default:"2m" help:"JetStream de-duplication window"`
 	DBConns     int           `conf:"db-conns" default:"32" help:"PostgreSQL connections of this process"`
 	Demo        bool          `conf:"demo" default:"true" help:"load demo data when the event store is empty (run only)"`
+
+	HTTPAddr       string        `conf:"http-addr" default:"127.0.0.1:8080" help:"where the GraphQL API listens (run, serve gateway)"`
+	ReadWait       time.Duration `conf:"read-wait" default:"2s" help:"how long a mutation's receipt waits for the read models to show the command"`
+	CommandTimeout time.Duration `conf:"command-timeout" default:"10s" help:"how long the gateway waits for a service to answer a command"`
+	DevSigningKey  string        `conf:"dev-signing-key" secret:"true" default:"wsms-development-signing-key-not-for-production" help:"HS256 key of development bearer tokens (wsms token); unused when -jwks-url is set"`
+	JWKSURL        string        `conf:"jwks-url" help:"JSON Web Key Set of the identity provider whose tokens the API accepts"`
+	TokenIssuer    string        `conf:"token-issuer" help:"the iss every bearer token must carry (unchecked when empty)"`
+	TokenAudience  string        `conf:"token-audience" help:"the aud every bearer token must carry (unchecked when empty)"`
 }
 
 func loadSettings(name string, args []string) (settings, []string, error) {
