@@ -20,7 +20,9 @@ CREATE TABLE sessions (
     PRIMARY KEY (year, session_id)
 );
 
--- Delegates registered for sessions. attended is null until recorded.
+-- Delegates registered for sessions. attended is null until recorded. A
+-- registration id is unique within its session (the session's stream keeps
+-- it so), not across sessions.
 CREATE TABLE registrations (
     year            int         NOT NULL,
     session_id      text        NOT NULL,
@@ -33,12 +35,15 @@ CREATE TABLE registrations (
     cancelled       boolean     NOT NULL DEFAULT false,
     attended        boolean,
     registered_at   timestamptz NOT NULL,
-    PRIMARY KEY (year, registration_id)
+    PRIMARY KEY (year, session_id, registration_id)
 );
 CREATE INDEX registrations_school ON registrations (school_id, year);
-CREATE INDEX registrations_session ON registrations (year, session_id);
+-- The forum view lists a year's registrations session by session, first
+-- come first.
+CREATE INDEX registrations_session ON registrations (year, session_id, registered_at, registration_id);
 
--- Agreements due for renewal, on a forum's agenda.
+-- Agreements due for renewal, on a forum's agenda: one per school, the
+-- latest put there (as the forum's agenda keeps it).
 CREATE TABLE renewals (
     year             int  NOT NULL,
     school_id        text NOT NULL,
@@ -58,6 +63,8 @@ CREATE TABLE practice (
     shared_at   timestamptz NOT NULL
 );
 CREATE INDEX practice_school ON practice (school_id);
+-- The forum view lists a year's practice newest first.
+CREATE INDEX practice_year ON practice (year, shared_at DESC, practice_id DESC);
 
 CREATE TABLE feedback (
     year          int   NOT NULL,
@@ -85,3 +92,5 @@ CREATE TABLE interests (
     expressed_at   timestamptz NOT NULL,
     reviewed_at    timestamptz
 );
+CREATE INDEX interests_expressed ON interests (expressed_at, interest_id);
+CREATE INDEX interests_status ON interests (status, expressed_at, interest_id);
