@@ -13,6 +13,8 @@ CREATE TABLE schools (
     contact_phone text        NOT NULL DEFAULT '',
     registered_at timestamptz NOT NULL
 );
+-- The school list pages by name.
+CREATE INDEX schools_name ON schools (name, school_id);
 
 -- Partnership agreements: a renewal extends years; an ended one keeps its row.
 CREATE TABLE agreements (
@@ -96,6 +98,8 @@ CREATE TABLE students (
     PRIMARY KEY (round_id, student_id)
 );
 CREATE INDEX students_student ON students (student_id);
+-- The round view pages its registrations by name.
+CREATE INDEX students_round_name ON students (round_id, name, student_id);
 
 -- Each registered student's current outcome in the round's allocation.
 -- status: proposed (allocated, not published), published, confirmed,
