@@ -29,9 +29,9 @@ func apply(ctx context.Context, tx pgx.Tx, e projections.Event) error {
 			p.Year, string(p.Date), p.Venue, p.OnlineLink, p.Theme)
 	case forum.SessionAdded:
 		_, err = tx.Exec(ctx, `
-			INSERT INTO sessions (year, session_id, title, format, presenter_school_id, presenter, capacity)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7)`,
-			p.Year, p.SessionID, p.Title, p.Format, p.PresenterSchoolID, p.Presenter, p.Capacity)
+			INSERT INTO sessions (year, session_id, title, format, presenter_school_id, presenter, capacity, added_at)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8)`,
+			p.Year, p.SessionID, p.Title, p.Format, p.PresenterSchoolID, p.Presenter, p.Capacity, e.OccurredAt)
 	case forum.RenewalAgendaItemAdded:
 		// The agenda holds one agreement per school: a later one replaces
 		// the earlier, as the forum keeps it.

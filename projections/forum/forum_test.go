@@ -74,10 +74,12 @@ func TestGivenAScheduledForumWithSessions_ThenTheForumAndItsProgrammeAreRows(t *
 		PresenterSchool          *string
 		Presenter                string
 		Capacity                 int
+		AddedAt                  time.Time
 	}
-	sessions := queryRows[sessionRow](t, h, `SELECT session_id, title, format, presenter_school_id, presenter, capacity FROM rm_forum.sessions ORDER BY session_id`)
+	sessions := queryRows[sessionRow](t, h, `SELECT session_id, title, format, presenter_school_id, presenter, capacity, added_at FROM rm_forum.sessions ORDER BY session_id`)
 	if len(sessions) != 2 || sessions[0].PresenterSchool == nil || *sessions[0].PresenterSchool != "school-a" ||
-		sessions[1].PresenterSchool != nil || sessions[1].Capacity != 100 || sessions[0].Format != "workshop" {
+		sessions[1].PresenterSchool != nil || sessions[1].Capacity != 100 || sessions[0].Format != "workshop" ||
+		!sessions[0].AddedAt.Equal(at(2)) || !sessions[1].AddedAt.Equal(at(3)) {
 		t.Fatalf("sessions = %+v", sessions)
 	}
 }

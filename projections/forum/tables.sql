@@ -17,6 +17,8 @@ CREATE TABLE sessions (
     presenter_school_id text,
     presenter           text NOT NULL,
     capacity            int  NOT NULL,
+    -- when the session was put on the programme, which lists in that order
+    added_at            timestamptz NOT NULL,
     PRIMARY KEY (year, session_id)
 );
 
