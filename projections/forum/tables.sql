@@ -18,7 +18,7 @@ CREATE TABLE sessions (
     presenter           text NOT NULL,
     capacity            int  NOT NULL,
     -- when the session was put on the programme, which lists in that order
-    added_at            timestamptz NOT NULL,
+    added_at            timestamptz,
     PRIMARY KEY (year, session_id)
 );
 
