@@ -38,7 +38,21 @@ type system struct {
 
 func start(t *testing.T) system {
 	t.Helper()
-	s := system{db: dbtest.New(t), namespace: natstest.Namespace()}
+	// Each service holds pool connections for as long as it runs (its
+	// relay's listener among them): the pool has room for every service and
+	// its commands whatever the machine's CPU count, which sizes pgxpool's
+	// default.
+	cfg, err := pgxpool.ParseConfig(dbtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 16
+	db, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	s := system{db: db, namespace: natstest.Namespace()}
 	s.nc = natstest.Start(t).Connect(t)
 	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
 		servicetest.Run(t, spec, s.db, s.nc, s.namespace)
