@@ -370,18 +370,24 @@ func (r *Resolver) roundOffers(ctx context.Context, roundID string) ([]SchoolOff
 	if err != nil {
 		return nil, err
 	}
+	// Each school's subjects are gathered in one pass over the round's
+	// offers and placements, not once per school.
 	args := []any{roundID}
 	rows, err := r.DB.Query(ctx, `
 		WITH filled AS (
 			SELECT p.school_id, lower(p.subject) AS subject, count(*) AS n
 			FROM rm_placements.placements p JOIN rm_placements.rounds r ON r.round_id = p.round_id
 			WHERE p.round_id = $1 AND p.status IN ('proposed', 'published', 'confirmed') AND `+scope.seesAllocation()+`
-			GROUP BY 1, 2)
-		SELECT os.school_id, os.school_name, os.capacity, os.withdrawn, os.withdraw_reason, os.warnings,
-			coalesce((SELECT json_agg(json_build_object('subject', o.subject, 'places', o.places, 'filled', coalesce(f.n, 0)) ORDER BY o.subject)
-				FROM rm_placements.offers o LEFT JOIN filled f ON f.school_id = o.school_id AND f.subject = lower(o.subject)
-				WHERE o.round_id = os.round_id AND o.school_id = os.school_id), '[]')
-		FROM rm_placements.offer_schools os
+				AND `+scope.narrow(&args, "p.school_id", "")+`
+			GROUP BY 1, 2),
+		subjects AS (
+			SELECT o.school_id,
+				json_agg(json_build_object('subject', o.subject, 'places', o.places, 'filled', coalesce(f.n, 0)) ORDER BY o.subject) AS subjects
+			FROM rm_placements.offers o LEFT JOIN filled f ON f.school_id = o.school_id AND f.subject = lower(o.subject)
+			WHERE o.round_id = $1 AND `+scope.narrow(&args, "o.school_id", "")+`
+			GROUP BY o.school_id)
+		SELECT os.school_id, os.school_name, os.capacity, os.withdrawn, os.withdraw_reason, os.warnings, coalesce(sj.subjects, '[]')
+		FROM rm_placements.offer_schools os LEFT JOIN subjects sj ON sj.school_id = os.school_id
 		WHERE os.round_id = $1 AND `+scope.narrow(&args, "os.school_id", "")+`
 		ORDER BY os.school_name, os.school_id`, args...)
 	if err != nil {
