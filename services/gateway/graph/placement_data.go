@@ -165,6 +165,8 @@ type placementScope struct {
 	student string
 }
 
+// placementScopeOf is the viewer's scope; a role outside the partnership's
+// six (a process) reads nothing here.
 func placementScopeOf(ctx context.Context) (placementScope, error) {
 	actor, err := viewer(ctx)
 	if err != nil {
@@ -296,6 +298,7 @@ func (q listQuery) page(ctx context.Context, db *pgxpool.Pool, first *int, after
 	return cursors, info, total, nil
 }
 
+// exprs lists the keys' expressions, as a row to compare with a cursor's.
 func exprs(keys []sortKey) string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
