@@ -324,3 +324,46 @@ func (e FinalAssessmentSubmitted) Link() Chain { return e.Chain }
 
 // Link returns the event's chain.
 func (e AssessmentModerated) Link() Chain { return e.Chain }
+
+// The mentoring policy in force until the faculty sets one: the service
+// decides with it and the read models show it, though no event records it.
+const (
+	// DefaultAmendDays is how many days after writing an observation its
+	// author may amend it.
+	DefaultAmendDays = 7
+	// DefaultMinMentorObservations and DefaultMinTutorObservations are the
+	// observations a placement needs, by the host school's teachers and by
+	// the tutor, before the final assessment (unless the mentor gives a
+	// reason).
+	DefaultMinMentorObservations = 4
+	DefaultMinTutorObservations  = 2
+)
+
+// DefaultPolicy is the policy in force until the faculty sets one.
+func DefaultPolicy() PolicySet {
+	return PolicySet{MinMentorObservations: DefaultMinMentorObservations, MinTutorObservations: DefaultMinTutorObservations, AmendDays: DefaultAmendDays}
+}
+
+// DefaultFramework is version 1 of the competency framework, in force until
+// the faculty publishes another: six domains rated from 1 "not yet" to 4
+// "excellent".
+func DefaultFramework() FrameworkPublished {
+	return FrameworkPublished{
+		Version: 1,
+		Name:    "Teaching competencies for the practicum",
+		Domains: []CompetencyDomain{
+			{ID: "planning", Name: "Planning and preparation", Indicators: []string{"Sets clear learning objectives", "Plans activities that fit the learners"}},
+			{ID: "strategies", Name: "Teaching strategies", Indicators: []string{"Explains and models clearly", "Questions to extend thinking"}},
+			{ID: "management", Name: "Classroom management", Indicators: []string{"Establishes routines", "Keeps learners engaged"}},
+			{ID: "assessment", Name: "Assessment for learning", Indicators: []string{"Checks understanding during the lesson", "Gives useful feedback"}},
+			{ID: "conduct", Name: "Professional conduct", Indicators: []string{"Works with colleagues", "Meets commitments"}},
+			{ID: "reflection", Name: "Reflective practice", Indicators: []string{"Evaluates own teaching", "Acts on feedback"}},
+		},
+		Scale: []ScaleLevel{
+			{Value: 1, Label: "not yet", Descriptor: "The competency is not yet shown"},
+			{Value: 2, Label: "developing", Descriptor: "Shown at times, with support"},
+			{Value: 3, Label: "proficient", Descriptor: "Shown consistently"},
+			{Value: 4, Label: "excellent", Descriptor: "Shown consistently and to a high standard"},
+		},
+	}
+}

@@ -9,7 +9,9 @@ package mentoring
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,9 +26,29 @@ var tables string
 var Projection = projections.Projection{
 	Name:     "mentoring",
 	Services: []string{"mentoring"},
-	Tables:   tables,
+	Tables:   tables + defaults(),
 	Apply:    apply,
 }
+
+// defaults are the rows of the policy and framework version 1 the service
+// applies before the faculty sets any: in force without an event, so the
+// read model starts with them.
+func defaults() string {
+	p, f := mentoring.DefaultPolicy(), mentoring.DefaultFramework()
+	domains, err := json.Marshal(f.Domains)
+	if err != nil {
+		panic(err) // plain structs of strings always marshal
+	}
+	scale, err := json.Marshal(f.Scale)
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("\nINSERT INTO policy VALUES (true, %d, %d, %d);\nINSERT INTO frameworks VALUES (%d, %s, %s, %s);\n",
+		p.MinMentorObservations, p.MinTutorObservations, p.AmendDays, f.Version, literal(f.Name), literal(string(domains)), literal(string(scale)))
+}
+
+// literal quotes s as an SQL string literal.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // apply writes one event's effects. The mentoring service decides every
 // event against the record's state, so an event here always finds the rows

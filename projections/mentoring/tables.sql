@@ -1,18 +1,16 @@
 -- The mentoring service's records as the dashboards and views read them.
 -- Tables name no schema: they live in rm_mentoring (or its shadow).
 
--- The mentoring policy in force (one row once set).
+-- The mentoring policy in force. Until the faculty sets one, the service
+-- applies events/mentoring's DefaultPolicy; the projection adds that row
+-- (and framework version 1, DefaultFramework) after these tables, so a count
+-- against the minimum means what the service's rule means.
 CREATE TABLE policy (
     singleton               boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     min_mentor_observations int NOT NULL,
     min_tutor_observations  int NOT NULL,
     amend_days              int NOT NULL
 );
--- Until the faculty sets one, the mentoring service applies its default
--- policy (services/mentoring/domain, Policy.Rules): the read model starts
--- with the same, so a count against the minimum means what the service's
--- rule means.
-INSERT INTO policy VALUES (true, 4, 2, 7);
 
 -- Published versions of the competency framework.
 CREATE TABLE frameworks (
@@ -21,20 +19,6 @@ CREATE TABLE frameworks (
     domains jsonb NOT NULL,
     scale   jsonb NOT NULL
 );
--- Version 1 is the mentoring service's default framework
--- (services/mentoring/domain, DefaultFramework), never published as an
--- event: observations rated against it name version 1.
-INSERT INTO frameworks VALUES (1, 'Teaching competencies for the practicum',
-    '[{"id": "planning", "name": "Planning and preparation", "indicators": ["Sets clear learning objectives", "Plans activities that fit the learners"]},
-      {"id": "strategies", "name": "Teaching strategies", "indicators": ["Explains and models clearly", "Questions to extend thinking"]},
-      {"id": "management", "name": "Classroom management", "indicators": ["Establishes routines", "Keeps learners engaged"]},
-      {"id": "assessment", "name": "Assessment for learning", "indicators": ["Checks understanding during the lesson", "Gives useful feedback"]},
-      {"id": "conduct", "name": "Professional conduct", "indicators": ["Works with colleagues", "Meets commitments"]},
-      {"id": "reflection", "name": "Reflective practice", "indicators": ["Evaluates own teaching", "Acts on feedback"]}]',
-    '[{"value": 1, "label": "not yet", "descriptor": "The competency is not yet shown"},
-      {"value": 2, "label": "developing", "descriptor": "Shown at times, with support"},
-      {"value": 3, "label": "proficient", "descriptor": "Shown consistently"},
-      {"value": 4, "label": "excellent", "descriptor": "Shown consistently and to a high standard"}]');
 
 -- Mentor training with its certificate.
 CREATE TABLE trainings (

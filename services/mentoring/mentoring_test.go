@@ -80,7 +80,7 @@ func day(offset int) ep.Date {
 
 func observation(offset int, class string, rating int) em.ObservationContent {
 	ratings := map[string]int{}
-	for _, d := range domain.DefaultFramework().Domains {
+	for _, d := range em.DefaultFramework().Domains {
 		ratings[d.ID] = rating
 	}
 	return em.ObservationContent{Date: day(offset), Class: class, Subject: "English", Topic: "Persuasive writing",

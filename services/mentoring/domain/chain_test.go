@@ -102,7 +102,7 @@ func TestEveryKindOfTamperingIsFound(t *testing.T) {
 	}{
 		{"a rating raised", func(t *testing.T, s []domain.StoredEvent) []domain.StoredEvent {
 			e := h[observation].(mentoring.ObservationRecorded)
-			e.Content.Ratings = ratings(domain.DefaultFramework(), 4)
+			e.Content.Ratings = ratings(mentoring.DefaultFramework(), 4)
 			s[observation].Data = marshal(t, e)
 			return s
 		}, observation + 1, "its content was changed after it was recorded"},
@@ -122,7 +122,7 @@ func TestEveryKindOfTamperingIsFound(t *testing.T) {
 		}, 3, "its content was changed after it was recorded"},
 		{"a change with its own hash recomputed", func(t *testing.T, s []domain.StoredEvent) []domain.StoredEvent {
 			e := h[observation].(mentoring.ObservationRecorded)
-			e.Content.Ratings = ratings(domain.DefaultFramework(), 4)
+			e.Content.Ratings = ratings(mentoring.DefaultFramework(), 4)
 			e.Chain.Hash = linkHash(t, e.Chain.Prev, marshal(t, e))
 			s[observation].Data = marshal(t, e)
 			return s

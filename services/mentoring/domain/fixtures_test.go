@@ -139,7 +139,7 @@ func ratings(fw mentoring.FrameworkPublished, level int) map[string]int {
 func lesson() mentoring.ObservationContent {
 	return mentoring.ObservationContent{
 		Date: lessonDay, Class: "4B", Subject: "English", Topic: "Persuasive letters",
-		FrameworkVersion: 1, Ratings: ratings(domain.DefaultFramework(), 3),
+		FrameworkVersion: 1, Ratings: ratings(mentoring.DefaultFramework(), 3),
 		Strengths:           "Clear modelling of the letter's structure",
 		AreasForDevelopment: "Wait longer after questions",
 		ActionPoints:        []string{"Plan three higher-order questions"},
@@ -276,9 +276,9 @@ func observations(t *testing.T, given []any, n int, by ...decider.Meta) []any {
 // observedEnough is the placed record with the minimum observations: by
 // the mentor and another teacher of the school, and by the tutor.
 func observedEnough(t *testing.T) []any {
-	given := observations(t, placed(t), domain.MinMentorObservations/2, mentor, teacher)
-	given = observations(t, given, domain.MinMentorObservations%2, mentor)
-	return observations(t, given, domain.MinTutorObservations, tutor)
+	given := observations(t, placed(t), mentoring.DefaultMinMentorObservations/2, mentor, teacher)
+	given = observations(t, given, mentoring.DefaultMinMentorObservations%2, mentor)
+	return observations(t, given, mentoring.DefaultMinTutorObservations, tutor)
 }
 
 // submitted is the record with the mentor's final recommendation of a pass.
@@ -293,7 +293,7 @@ func locked(t *testing.T) []any {
 	given := observedJointly(t, placed(t), observationID, mentor, tutorID)
 	given = after(t, given, app.RaiseConcern, concern(concernID), mentor)
 	given = observations(t, given, 1, mentor, teacher, coordinator)
-	given = observations(t, given, domain.MinTutorObservations, tutor)
+	given = observations(t, given, mentoring.DefaultMinTutorObservations, tutor)
 	given = after(t, given, app.SubmitFinalAssessment, assessment(), mentor)
 	return after(t, given, app.ModerateAssessment, moderation("pass"), tutor)
 }
@@ -310,7 +310,7 @@ func lifetime(t *testing.T) []any {
 	h = after(t, h, app.RaiseConcern, concern(concernID), tutor)
 	h = after(t, h, app.ResolveConcern, resolve(concernID), mentor)
 	h = observations(t, h, 1, teacher, coordinator, mentor)
-	h = observations(t, h, domain.MinTutorObservations, tutor)
+	h = observations(t, h, mentoring.DefaultMinTutorObservations, tutor)
 	h = after(t, h, app.SubmitFinalAssessment, assessment(), mentor)
 	return after(t, h, app.ModerateAssessment, moderation("pass"), tutor)
 }

@@ -17,30 +17,6 @@ import (
 // FrameworkStream is the one stream of the competency framework's versions.
 const FrameworkStream = "framework"
 
-// DefaultFramework is version 1 of the competency framework, in force until
-// the faculty publishes another: six domains rated from 1 "not yet" to 4
-// "excellent".
-func DefaultFramework() mentoring.FrameworkPublished {
-	return mentoring.FrameworkPublished{
-		Version: 1,
-		Name:    "Teaching competencies for the practicum",
-		Domains: []mentoring.CompetencyDomain{
-			{ID: "planning", Name: "Planning and preparation", Indicators: []string{"Sets clear learning objectives", "Plans activities that fit the learners"}},
-			{ID: "strategies", Name: "Teaching strategies", Indicators: []string{"Explains and models clearly", "Questions to extend thinking"}},
-			{ID: "management", Name: "Classroom management", Indicators: []string{"Establishes routines", "Keeps learners engaged"}},
-			{ID: "assessment", Name: "Assessment for learning", Indicators: []string{"Checks understanding during the lesson", "Gives useful feedback"}},
-			{ID: "conduct", Name: "Professional conduct", Indicators: []string{"Works with colleagues", "Meets commitments"}},
-			{ID: "reflection", Name: "Reflective practice", Indicators: []string{"Evaluates own teaching", "Acts on feedback"}},
-		},
-		Scale: []mentoring.ScaleLevel{
-			{Value: 1, Label: "not yet", Descriptor: "The competency is not yet shown"},
-			{Value: 2, Label: "developing", Descriptor: "Shown at times, with support"},
-			{Value: 3, Label: "proficient", Descriptor: "Shown consistently"},
-			{Value: 4, Label: "excellent", Descriptor: "Shown consistently and to a high standard"},
-		},
-	}
-}
-
 // Framework is every version of the competency framework.
 type Framework struct {
 	versions []mentoring.FrameworkPublished // versions[0] is version 2
@@ -58,7 +34,7 @@ func EvolveFramework(f Framework, e any) Framework {
 func (f Framework) Version(v int) (mentoring.FrameworkPublished, bool) {
 	switch {
 	case v == 1:
-		return DefaultFramework(), true
+		return mentoring.DefaultFramework(), true
 	case v >= 2 && v-2 < len(f.versions):
 		return f.versions[v-2], true
 	}

@@ -119,11 +119,11 @@ func TestFrameworkVersionFindsEveryPublishedVersion(t *testing.T) {
 		version int
 		want    string // the name of the version found; "" for none
 	}{
-		{"default, nothing published", nil, 1, domain.DefaultFramework().Name},
+		{"default, nothing published", nil, 1, mentoring.DefaultFramework().Name},
 		{"2, nothing published", nil, 2, ""},
 		{"0", given, 0, ""},
 		{"negative", given, -1, ""},
-		{"default, after publications", given, 1, domain.DefaultFramework().Name},
+		{"default, after publications", given, 1, mentoring.DefaultFramework().Name},
 		{"2", given, 2, numeracyFramework().Name},
 		{"3", given, 3, minimal.Name},
 		{"4, not yet published", given, 4, ""},
@@ -149,7 +149,7 @@ func TestFrameworkVersionFindsEveryPublishedVersion(t *testing.T) {
 
 func TestTheDefaultFrameworkIsAValidFramework(t *testing.T) {
 	t.Parallel()
-	d := domain.DefaultFramework()
+	d := mentoring.DefaultFramework()
 	if d.Version != 1 {
 		t.Fatalf("default version %d", d.Version)
 	}

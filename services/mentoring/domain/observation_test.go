@@ -129,9 +129,9 @@ func TestObservationsAreRatedAgainstTheVersionTheyName(t *testing.T) {
 	}{
 		{"version 2, top of its scale", 2, ratings(v2, 5), "", ""},
 		{"version 2, bottom of its scale", 2, ratings(v2, 1), "", ""},
-		{"version 1, still in force for its observations", 1, ratings(domain.DefaultFramework(), 4), "", ""},
-		{"version 1 with version 2's top level", 1, ratings(domain.DefaultFramework(), 5), "content.ratings.assessment", "scale"},
-		{"version 2 with version 1's domains", 2, ratings(domain.DefaultFramework(), 3), "content.ratings.assessment", "framework_domain"},
+		{"version 1, still in force for its observations", 1, ratings(mentoring.DefaultFramework(), 4), "", ""},
+		{"version 1 with version 2's top level", 1, ratings(mentoring.DefaultFramework(), 5), "content.ratings.assessment", "scale"},
+		{"version 2 with version 1's domains", 2, ratings(mentoring.DefaultFramework(), 3), "content.ratings.assessment", "framework_domain"},
 		{"version 1 with version 2's domains", 1, ratings(v2, 3), "content.ratings.data_talk", "framework_domain"},
 		{"version 2 above its scale", 2, map[string]int{"number_sense": 6, "data_talk": 1}, "content.ratings.number_sense", "scale"},
 		{"version 2 with a domain unrated", 2, map[string]int{"number_sense": 2}, "content.ratings.data_talk", "required"},
@@ -174,8 +174,8 @@ func TestTheAuthorAmendsAnObservationForAWeek(t *testing.T) {
 	}{
 		{0, ""},
 		{1, ""},
-		{domain.AmendDays, ""},
-		{domain.AmendDays + 1, errs.Conflict},
+		{mentoring.DefaultAmendDays, ""},
+		{mentoring.DefaultAmendDays + 1, errs.Conflict},
 		{30, errs.Conflict},
 	} {
 		t.Run(fmt.Sprintf("%d days later", tc.days), func(t *testing.T) {
@@ -200,7 +200,7 @@ func TestTheAuthorAmendsAnObservationForAWeek(t *testing.T) {
 	t.Run("a week after it was written, not after the lesson", func(t *testing.T) {
 		t.Parallel()
 		late := observed(t, placed(t), observationID, daysLater(tutor, 5))
-		got, err := app.AmendObservation.Run(late, amend(observationID), daysLater(tutor, 5+domain.AmendDays))
+		got, err := app.AmendObservation.Run(late, amend(observationID), daysLater(tutor, 5+mentoring.DefaultAmendDays))
 		if err != nil || len(got) != 1 {
 			t.Fatalf("amendment on the last day: %#v / %v", got, err)
 		}

@@ -16,18 +16,6 @@ type Policy struct {
 	set *mentoring.PolicySet
 }
 
-// Defaults of the mentoring policy.
-const (
-	// AmendDays is how many days after writing an observation its author
-	// may amend it.
-	AmendDays = 7
-	// MinMentorObservations and MinTutorObservations are the observations a
-	// placement needs, by the host school's teachers and by the tutor,
-	// before the final assessment (unless the mentor gives a reason).
-	MinMentorObservations = 4
-	MinTutorObservations  = 2
-)
-
 // EvolvePolicy applies a policy event.
 func EvolvePolicy(p Policy, e any) Policy {
 	if e, ok := e.(mentoring.PolicySet); ok {
@@ -39,7 +27,7 @@ func EvolvePolicy(p Policy, e any) Policy {
 // Rules returns the policy in force.
 func (p Policy) Rules() mentoring.PolicySet {
 	if p.set == nil {
-		return mentoring.PolicySet{MinMentorObservations: MinMentorObservations, MinTutorObservations: MinTutorObservations, AmendDays: AmendDays}
+		return mentoring.DefaultPolicy()
 	}
 	return *p.set
 }

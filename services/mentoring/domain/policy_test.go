@@ -22,7 +22,7 @@ func TestTheFacultySetsTheMentoringPolicy(t *testing.T) {
 		{"no minimums, no amendments", nil, domain.SetPolicy{}},
 		{"the highest bounds", nil, domain.SetPolicy{MinMentorObservations: 20, MinTutorObservations: 20, AmendDays: 60}},
 		{"back to the defaults", []any{mentoring.PolicySet(setPolicy())}, domain.SetPolicy{
-			MinMentorObservations: domain.MinMentorObservations, MinTutorObservations: domain.MinTutorObservations, AmendDays: domain.AmendDays}},
+			MinMentorObservations: mentoring.DefaultMinMentorObservations, MinTutorObservations: mentoring.DefaultMinTutorObservations, AmendDays: mentoring.DefaultAmendDays}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -36,7 +36,7 @@ func TestTheFacultySetsTheMentoringPolicy(t *testing.T) {
 		c     domain.SetPolicy
 	}{
 		{"the defaults, never changed", nil, domain.SetPolicy{
-			MinMentorObservations: domain.MinMentorObservations, MinTutorObservations: domain.MinTutorObservations, AmendDays: domain.AmendDays}},
+			MinMentorObservations: mentoring.DefaultMinMentorObservations, MinTutorObservations: mentoring.DefaultMinTutorObservations, AmendDays: mentoring.DefaultAmendDays}},
 		{"the policy in force", []any{mentoring.PolicySet(setPolicy())}, setPolicy()},
 	} {
 		t.Run(tc.name+" again", func(t *testing.T) {
@@ -80,13 +80,13 @@ func TestAmendingFollowsThePolicysDays(t *testing.T) {
 		{0, 1, true},
 		{3, 3, false},
 		{3, 4, true},
-		{10, domain.AmendDays + 1, false},
+		{10, mentoring.DefaultAmendDays + 1, false},
 		{10, 11, true},
 	} {
 		t.Run(fmt.Sprintf("%d days allowed, %d days later", tc.amendDays, tc.after), func(t *testing.T) {
 			t.Parallel()
 			c := amend(observationID)
-			c.Policy = policy(domain.MinMentorObservations, domain.MinTutorObservations, tc.amendDays)
+			c.Policy = policy(mentoring.DefaultMinMentorObservations, mentoring.DefaultMinTutorObservations, tc.amendDays)
 			got, err := app.AmendObservation.Run(given, c, daysLater(teacher, tc.after))
 			if tc.refused {
 				thenRefused(t, got, err, errs.Conflict)
@@ -106,15 +106,15 @@ func TestTheFinalAssessmentFollowsThePolicysMinimums(t *testing.T) {
 		refused         bool
 	}{
 		{"no minimums, no observations", placed, 0, 0, false},
-		{"the default minimum, short of a stricter policy's school observations", observedEnough, domain.MinMentorObservations + 1, domain.MinTutorObservations, true},
-		{"the default minimum, short of a stricter policy's tutor observations", observedEnough, domain.MinMentorObservations, domain.MinTutorObservations + 1, true},
+		{"the default minimum, short of a stricter policy's school observations", observedEnough, mentoring.DefaultMinMentorObservations + 1, mentoring.DefaultMinTutorObservations, true},
+		{"the default minimum, short of a stricter policy's tutor observations", observedEnough, mentoring.DefaultMinMentorObservations, mentoring.DefaultMinTutorObservations + 1, true},
 		{"a laxer policy's minimum", func(t *testing.T) []any { return observations(t, placed(t), 1, mentor, tutor) }, 1, 1, false},
 		{"short of a laxer policy's minimum", func(t *testing.T) []any { return observations(t, placed(t), 1, mentor) }, 1, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := assessment()
-			c.Policy = policy(tc.school, tc.byTutor, domain.AmendDays)
+			c.Policy = policy(tc.school, tc.byTutor, mentoring.DefaultAmendDays)
 			got, err := app.SubmitFinalAssessment.Run(tc.given(t), c, mentor)
 			if tc.refused {
 				thenInvalid(t, got, err, "minimumOverride", "minimum_observations")

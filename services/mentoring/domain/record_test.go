@@ -199,15 +199,15 @@ func TestTheMentorSubmitsTheFinalAssessmentAfterTheMinimumObservations(t *testin
 		override        string
 		refused         bool
 	}{
-		{"the minimum", domain.MinMentorObservations, domain.MinTutorObservations, "", false},
-		{"more than the minimum", domain.MinMentorObservations + 2, domain.MinTutorObservations + 1, "", false},
-		{"one school observation short", domain.MinMentorObservations - 1, domain.MinTutorObservations, "", true},
-		{"one tutor observation short", domain.MinMentorObservations, domain.MinTutorObservations - 1, "", true},
-		{"tutor observations do not count for the school", domain.MinMentorObservations - 1, domain.MinMentorObservations + domain.MinTutorObservations, "", true},
+		{"the minimum", mentoring.DefaultMinMentorObservations, mentoring.DefaultMinTutorObservations, "", false},
+		{"more than the minimum", mentoring.DefaultMinMentorObservations + 2, mentoring.DefaultMinTutorObservations + 1, "", false},
+		{"one school observation short", mentoring.DefaultMinMentorObservations - 1, mentoring.DefaultMinTutorObservations, "", true},
+		{"one tutor observation short", mentoring.DefaultMinMentorObservations, mentoring.DefaultMinTutorObservations - 1, "", true},
+		{"tutor observations do not count for the school", mentoring.DefaultMinMentorObservations - 1, mentoring.DefaultMinMentorObservations + mentoring.DefaultMinTutorObservations, "", true},
 		{"no observations", 0, 0, "", true},
 		{"blank reason", 0, 0, "  ", true},
 		{"no observations, with the reason", 0, 0, "The school closed for three weeks after the typhoon", false},
-		{"short of tutor observations, with the reason", domain.MinMentorObservations, 0, "Tutor on sick leave", false},
+		{"short of tutor observations, with the reason", mentoring.DefaultMinMentorObservations, 0, "Tutor on sick leave", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
