@@ -182,6 +182,7 @@ func TestPlacementRoundReadsBackThroughTheRoundViewAndTheDashboards(t *testing.T
 	if got := confirmed.PlacementRound.Registrations; got.TotalCount != 2 {
 		t.Errorf("confirmed registrations read with the confirmation: %+v, want both confirmed placements", got)
 	}
+	g.caughtUp(t)
 
 	type roundView struct {
 		PlacementRound struct {
