@@ -225,11 +225,11 @@ func (r *Resolver) schoolDashboard(ctx context.Context, schoolID string, roundID
 	}
 	d := &SchoolDashboard{}
 	var (
-		round                                 DashboardRound
-		roundFound, agreementID, endedOn      *string
-		firstYear, years                      *int
-		draft                                 *bool
-		need                                  minimum
+		round                            DashboardRound
+		roundFound, agreementID, endedOn *string
+		firstYear, years                 *int
+		draft                            *bool
+		need                             minimum
 	)
 	err = r.DB.QueryRow(ctx, `
 		SELECT s.school_id, s.name, s.district, s.level,
@@ -499,16 +499,21 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		s.Reasons = atRiskReasons(concerns, recommendation, bySchool, byTutor, lastDay, need, today)
 		return s, err
 	}, `
-		SELECT rec.student_id, COALESCE(st.name, ''), rec.school_id, rec.subject, rec.open_concerns,
-		       COALESCE(rec.moderated_recommendation, rec.recommendation),
-		       rec.mentor_observations + rec.teacher_observations, rec.tutor_observations, w.last_day::text
-		FROM rm_mentoring.records rec
-		CROSS JOIN LATERAL (SELECT max((x->>'to')::date) AS last_day FROM jsonb_array_elements(rec.windows) x) w
+		SELECT rec.student_id, COALESCE(st.name, ''), rec.school_id, rec.subject, rec.open_concerns, rec.recommendation,
+		       rec.by_school, rec.by_tutor, rec.last_day::text
+		FROM (
+			-- The windows' last day is read (from JSON) only for a record
+			-- short of the minimum: a CASE evaluates no more than it must.
+			SELECT r.round_id, r.student_id, r.school_id, r.subject, r.open_concerns,
+			       COALESCE(r.moderated_recommendation, r.recommendation) AS recommendation,
+			       r.mentor_observations + r.teacher_observations AS by_school, r.tutor_observations AS by_tutor,
+			       CASE WHEN r.mentor_observations + r.teacher_observations < $2 OR r.tutor_observations < $3
+			            THEN (SELECT max((x->>'to')::date) FROM jsonb_array_elements(r.windows) x) END AS last_day
+			FROM rm_mentoring.records r
+			WHERE r.round_id = $1
+		) rec
 		LEFT JOIN rm_placements.students st ON st.round_id = rec.round_id AND st.student_id = rec.student_id
-		WHERE rec.round_id = $1 AND (
-		      rec.open_concerns > 0
-		   OR NOT COALESCE(rec.moderated_recommendation, rec.recommendation) = ANY($4)
-		   OR (w.last_day < $5::date AND (rec.mentor_observations + rec.teacher_observations < $2 OR rec.tutor_observations < $3)))
+		WHERE rec.open_concerns > 0 OR NOT rec.recommendation = ANY($4) OR rec.last_day < $5::date
 		ORDER BY st.name, rec.student_id`, roundID, need.mentor, need.tutor, passingRecommendations, today)
 
 	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `

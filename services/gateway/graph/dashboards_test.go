@@ -477,6 +477,23 @@ func (s studentTeachers) ids() string {
 	return strings.Join(ids, ", ")
 }
 
+// next waits, a bounded while, for the subscription's next message: a
+// value (nil error), or the error or end that came instead.
+func next(t *testing.T, sub *client.Subscription, out any) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- sub.Next(out) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("the subscription sent nothing for 10s")
+		return nil
+	}
+}
+
+// asPayload is a connection_init payload naming actor, as the test server
+// reads it.
 func asPayload(a events.Actor) map[string]any {
 	return map[string]any{"id": a.ID, "role": string(a.Role), "schoolId": a.SchoolID}
 }
@@ -493,7 +510,7 @@ func TestGivenASubscribedSchoolWhenAPlacementIsRecordedThenTheDashboardIsSentAga
 	sub := c.WebsocketWithPayload(schoolSubscription, asPayload(coordinator1))
 	defer func() { _ = sub.Close() }()
 	var first studentTeachers
-	if err := sub.Next(&first); err != nil {
+	if err := next(t, sub, &first); err != nil {
 		t.Fatal(err)
 	}
 	if got := first.ids(); got != "st1 confirmed, st2 confirmed, st3 published" {
@@ -506,7 +523,7 @@ func TestGivenASubscribedSchoolWhenAPlacementIsRecordedThenTheDashboardIsSentAga
 	w.record(t, "placement", "round-"+dsR1, office, placement.PlacementOverridden{RoundID: dsR1, StudentID: "st5", SchoolID: dsS1,
 		Subject: "Mathematics", Rank: 1, TravelMinutes: 30, Reason: "Physics graduate who can teach Mathematics", Exception: "subject"})
 	var second studentTeachers
-	if err := sub.Next(&second); err != nil {
+	if err := next(t, sub, &second); err != nil {
 		t.Fatal(err)
 	}
 	if got := second.ids(); got != "st1 confirmed, st2 confirmed, st3 published, st5 published" {
@@ -525,14 +542,14 @@ func TestGivenNoWatcherWhenADashboardIsSubscribedThenItIsSentOnceAndTheSubscript
 	sub := c.WebsocketWithPayload(schoolSubscription, asPayload(office))
 	defer func() { _ = sub.Close() }()
 	var first studentTeachers
-	if err := sub.Next(&first); err != nil {
+	if err := next(t, sub, &first); err != nil {
 		t.Fatal(err)
 	}
 	if len(first.SchoolDashboard.StudentTeachers) != 3 {
 		t.Fatalf("first value: %s", first.ids())
 	}
 	var more studentTeachers
-	if err := sub.Next(&more); err == nil || !strings.Contains(err.Error(), "complete") {
+	if err := next(t, sub, &more); err == nil || !strings.Contains(err.Error(), "complete") {
 		t.Fatalf("after the one value: %v, want the subscription complete", err)
 	}
 }
@@ -552,10 +569,68 @@ func TestGivenAViewerWhoMayNotSeeADashboardWhenTheySubscribeThenTheSubscriptionI
 	} {
 		sub := c.WebsocketWithPayload(tc.query, asPayload(tc.actor))
 		var out map[string]any
-		err := sub.Next(&out)
+		err := next(t, sub, &out)
 		_ = sub.Close()
 		if err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
 			t.Errorf("%s subscribing to %s: %v, want FORBIDDEN", tc.actor.Role, tc.query, err)
 		}
+	}
+}
+
+func TestGivenASubscribedRoundViewWhenASchoolOffersPlacesThenTheRoundIsSentAgainWithTheOffer(t *testing.T) {
+	t.Parallel()
+	w, _ := dsWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	watcher := projections.NewWatcher(w.db, w.ps, slog.New(slog.DiscardHandler))
+	go func() { _ = watcher.Run(ctx) }()
+	c := client.New(server(&graph.Resolver{DB: w.db, Watcher: watcher}))
+
+	type roundOffers struct {
+		PlacementRound struct {
+			Status string
+			Offers []struct{ SchoolID string }
+		}
+	}
+	schools := func(v roundOffers) string {
+		var ids []string
+		for _, o := range v.PlacementRound.Offers {
+			ids = append(ids, o.SchoolID)
+		}
+		return v.PlacementRound.Status + ": " + strings.Join(ids, ", ")
+	}
+	sub := c.WebsocketWithPayload(`subscription { placementRound(id: "r1") { status offers { schoolId } } }`, asPayload(office))
+	defer func() { _ = sub.Close() }()
+	var first roundOffers
+	if err := next(t, sub, &first); err != nil {
+		t.Fatal(err)
+	}
+	if got := schools(first); got != "PUBLISHED: s1, s2" {
+		t.Fatalf("first value: %s", got)
+	}
+
+	// The round's head does not change: only the offers, which the round
+	// view resolves apart, do.
+	w.record(t, "placement", "offer-"+dsR1+"-"+dsS3, events.Actor{ID: "k3", Role: events.RoleSchoolCoordinator, SchoolID: dsS3},
+		placement.PlacesOffered{RoundID: dsR1, SchoolID: dsS3, School: placement.SchoolFacts{Name: "Tai Po Primary"}, Capacity: 1,
+			Offers: []placement.OfferedPlaces{{Subject: "English Language", Places: 1}}})
+	var second roundOffers
+	if err := next(t, sub, &second); err != nil {
+		t.Fatal(err)
+	}
+	if got := schools(second); got != "PUBLISHED: s1, s2, s3" {
+		t.Fatalf("second value: %s", got)
+	}
+}
+
+func TestGivenNoSuchRoundWhenItsViewIsSubscribedThenTheSubscriptionIsRefusedAsNotFound(t *testing.T) {
+	t.Parallel()
+	w, _ := dsWorld(t)
+	c := client.New(server(&graph.Resolver{DB: w.db}))
+	sub := c.WebsocketWithPayload(`subscription { placementRound(id: "nope") { status } }`, asPayload(office))
+	defer func() { _ = sub.Close() }()
+	var out map[string]any
+	if err := next(t, sub, &out); err == nil || !strings.Contains(err.Error(), "NOT_FOUND") {
+		t.Fatalf("subscribing to no round: %v, want NOT_FOUND", err)
 	}
 }
