@@ -57,40 +57,57 @@ func (e *GapError) Error() string {
 func batch(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
 	var checkpoint int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		// The lock orders batches of every service of the projection and
-		// a rebuild's swap, so a batch never runs on a schema being
-		// replaced.
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, "SELECT position FROM checkpoint WHERE service = $1 FOR UPDATE", service).Scan(&checkpoint); err != nil {
-			return fmt.Errorf("%s checkpoint of %s: %w", p.Name, service, err)
-		}
-		start := checkpoint
-		for _, env := range envs {
-			if env.Position <= checkpoint {
-				continue
-			}
-			if env.Position != checkpoint+1 {
-				return &GapError{Service: service, Checkpoint: checkpoint, Next: env.Position}
-			}
-			if err := applyOne(ctx, tx, reg, p, service, env); err != nil {
-				return err
-			}
-			checkpoint = env.Position
-		}
-		if checkpoint == start {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, "UPDATE checkpoint SET position = $2 WHERE service = $1", service, checkpoint); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
+		var err error
+		checkpoint, err = batchTx(ctx, tx, reg, p, schema, service, envs)
 		return err
 	})
+	return checkpoint, err
+}
+
+// batchTx is batch within tx, which a rebuild's swap shares with what it
+// does next. It leaves the search path of tx set to schema.
+func batchTx(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
+	// The lock orders batches of every service of the projection and a
+	// rebuild's swap, so a batch never runs on a schema being replaced.
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return 0, err
+	}
+	var checkpoint int64
+	var version string
+	err := tx.QueryRow(ctx, "SELECT c.position, v.tables FROM checkpoint c CROSS JOIN version v WHERE c.service = $1 FOR UPDATE OF c", service).
+		Scan(&checkpoint, &version)
+	if err != nil {
+		return 0, fmt.Errorf("%s checkpoint of %s: %w", p.Name, service, err)
+	}
+	// Another process may have rebuilt the read model with other tables
+	// (a newer or older release of this code): its rows are not this
+	// code's to write.
+	if version != p.version() {
+		return 0, fmt.Errorf("%s: %w", p.Name, ErrOutdated)
+	}
+	start := checkpoint
+	for _, env := range envs {
+		if env.Position <= checkpoint {
+			continue
+		}
+		if env.Position != checkpoint+1 {
+			return 0, &GapError{Service: service, Checkpoint: checkpoint, Next: env.Position}
+		}
+		if err := applyOne(ctx, tx, reg, p, service, env); err != nil {
+			return 0, err
+		}
+		checkpoint = env.Position
+	}
+	if checkpoint == start {
+		return checkpoint, nil
+	}
+	if _, err := tx.Exec(ctx, "UPDATE checkpoint SET position = $2 WHERE service = $1", service, checkpoint); err != nil {
+		return 0, err
+	}
+	_, err = tx.Exec(ctx, "SELECT pg_notify($1, $2)", Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
 	return checkpoint, err
 }
 

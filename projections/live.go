@@ -16,8 +16,9 @@ import (
 var ErrOutdated = errors.New("the read model was built with other tables: rebuild it")
 
 // Ensure makes the projection's live schema if it does not exist yet, with
-// every checkpoint at zero. It returns ErrOutdated when the schema exists but
-// holds other tables than p declares.
+// every checkpoint at zero, and adds a checkpoint at zero for a service the
+// projection reads and the schema does not know yet. It returns ErrOutdated
+// when the schema exists but holds other tables than p declares.
 func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
@@ -38,15 +39,20 @@ func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
 		if version != p.version() {
 			return fmt.Errorf("%s: %w", p.Name, ErrOutdated)
 		}
-		return nil
+		// A service added to the projection starts from its first event;
+		// the other services' checkpoints stay where they are.
+		_, err = tx.Exec(ctx, fmt.Sprintf("INSERT INTO %s.checkpoint SELECT unnest($1::text[]), 0 ON CONFLICT DO NOTHING",
+			pgx.Identifier{p.Schema()}.Sanitize()), p.Services)
+		return err
 	})
 }
 
 // Apply applies one service's events, in position order, to the projection's
 // live tables and moves its checkpoint, in one transaction. Events at or
 // below the checkpoint change nothing. It returns the new checkpoint, a
-// *PoisonError naming an event that cannot be applied, or a *GapError when
-// the events do not follow the checkpoint.
+// *PoisonError naming an event that cannot be applied, a *GapError when
+// the events do not follow the checkpoint, or ErrOutdated when another
+// process has rebuilt the read model with other tables meanwhile.
 func Apply(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, service string, envs []events.Envelope) (int64, error) {
 	return batch(ctx, db, reg, p, p.Schema(), service, envs)
 }

@@ -38,6 +38,9 @@ Usage:
                                    apt-get if missing) on generated rounds; fails if
                                    their objectives differ
   wsms token --role R --subject ID [--school ID]   mint a development bearer token for the GraphQL API
+  wsms projections rebuild [NAME...] | status [NAME...]
+                                   rebuild read models from the event stores (all when
+                                   none is named), or show how far each has read
 
 Run "wsms COMMAND -h" for the flags of each.
 `
@@ -88,6 +91,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return bench(ctx, args[1:], os.Stdout)
 	case "token":
 		return mintToken(args[1:])
+	case "projections":
+		return projectionsCommand(ctx, args[1:], log)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
