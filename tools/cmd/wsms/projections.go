@@ -17,6 +17,7 @@ import (
 	"wsms/platform/eventstore"
 	"wsms/platform/relay"
 	"wsms/projections"
+	"wsms/projections/readmodels"
 )
 
 const projectionsUsage = `Usage:
@@ -82,7 +83,7 @@ func rebuildProjections(ctx context.Context, args []string, log *slog.Logger) er
 	if err != nil {
 		return err
 	}
-	ps, err := chooseProjections(projections.All(), names)
+	ps, err := chooseProjections(readmodels.All(), names)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func projectionsStatus(ctx context.Context, args []string, out io.Writer, log *s
 	if err != nil {
 		return err
 	}
-	ps, err := chooseProjections(projections.All(), names)
+	ps, err := chooseProjections(readmodels.All(), names)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"wsms/gateway/auth"
 	"wsms/gateway/graph"
 	"wsms/projections"
+	"wsms/projections/readmodels"
 )
 
 // querySide is what runs beside the command services: the projections that
@@ -31,7 +32,7 @@ type querySide struct {
 func (q querySide) start(ctx context.Context, s settings, in *infrastructure, log *slog.Logger) (<-chan error, string, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	all := projections.All()
+	all := readmodels.All()
 	var tasks []func(context.Context) error
 	if q.projections {
 		js, err := jetstream.New(in.nc)
