@@ -634,3 +634,25 @@ func TestGivenNoSuchRoundWhenItsViewIsSubscribedThenTheSubscriptionIsRefusedAsNo
 		t.Fatalf("subscribing to no round: %v, want NOT_FOUND", err)
 	}
 }
+
+func TestGivenSchoolsThatOfferedInNoRoundWhenTheirDashboardsAreReadThenTheyShowTheirPartnershipsAndNoRound(t *testing.T) {
+	t.Parallel()
+	w, _ := dsWorld(t)
+	c := client.New(server(&graph.Resolver{DB: w.db}))
+
+	var resp struct{ SchoolDashboard graph.SchoolDashboard }
+	if codes := ask(t, c, &tutor, `{ schoolDashboard(schoolId: "s3") {`+schoolDashboardFields+`} }`, &resp); codes != nil {
+		t.Fatalf("refused: %v", codes)
+	}
+	d := resp.SchoolDashboard
+	same(t, "round", d.Round, (*graph.DashboardRound)(nil))
+	same(t, "partnership, with no year of term", d.Partnership, &graph.SchoolPartnership{AgreementID: "a3", FirstSchoolYear: 2024, LastSchoolYear: 2026})
+	same(t, "lists", []int{len(d.Places), len(d.PlacesByRound), len(d.StudentTeachers), len(d.OpenConcerns), len(d.ForumParticipation)}, []int{0, 0, 0, 0, 0})
+
+	var ended struct{ SchoolDashboard graph.SchoolDashboard }
+	if codes := ask(t, c, &tutor, `{ schoolDashboard(schoolId: "s4") {`+schoolDashboardFields+`} }`, &ended); codes != nil {
+		t.Fatalf("refused: %v", codes)
+	}
+	same(t, "an ended partnership", ended.SchoolDashboard.Partnership,
+		&graph.SchoolPartnership{AgreementID: "a4", FirstSchoolYear: 2024, LastSchoolYear: 2026, EndedOn: ptr("2026-07-31")})
+}
