@@ -233,6 +233,21 @@ func TestAForumYearReadsBackThroughTheForumView(t *testing.T) {
 		t.Errorf("expressions of interest %+v, want the accepted one with its new school", e)
 	}
 
+	type participation struct {
+		SchoolDashboard struct {
+			ForumParticipation []struct {
+				Year       int `json:"year"`
+				Registered int `json:"registered"`
+				Attended   int `json:"attended"`
+			} `json:"forumParticipation"`
+		} `json:"schoolDashboard"`
+	}
+	p := read[participation](t, g, token(t, w.otherCoordinator), `query($school: ID!, $round: ID) { schoolDashboard(schoolId: $school, roundId: $round) {
+		forumParticipation { year registered attended } } }`, map[string]any{"school": w.other, "round": w.round}).SchoolDashboard.ForumParticipation
+	if len(p) != 1 || p[0].Year != w.year || p[0].Registered != 1 || p[0].Attended != 1 {
+		t.Errorf("the other school's forum participation %+v, want its one delegate, who came", p)
+	}
+
 	type attendance struct {
 		FacultyDashboard struct {
 			ForumAttendance *struct {

@@ -21,6 +21,7 @@ import (
 	"wsms/gateway/graph"
 	"wsms/platform/eventstore"
 	"wsms/projections"
+	"wsms/projections/readmodels"
 )
 
 // gatewaySystem is the whole system as its users meet it: every service,
@@ -32,7 +33,7 @@ type gatewaySystem struct {
 }
 
 // startGateway starts everything until the test ends. The projections are
-// every read model projections.All lists.
+// every read model readmodels.All lists.
 func startGateway(t *testing.T) gatewaySystem {
 	t.Helper()
 	s := start(t)
@@ -46,7 +47,7 @@ func startGateway(t *testing.T) gatewaySystem {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	all := projections.All()
+	all := readmodels.All()
 	runner := projections.NewRunner(s.db, js, projections.RunnerConfig{Namespace: s.namespace}, log)
 	watcher := projections.NewWatcher(s.db, all, log)
 	done := make(chan error, 2)
@@ -239,7 +240,7 @@ func (g gatewaySystem) caughtUp(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	eventually(t, "every projection has caught up with the event stores", func() bool {
-		for _, p := range projections.All() {
+		for _, p := range readmodels.All() {
 			at, err := projections.Checkpoints(ctx, g.db, p)
 			if err != nil {
 				return false

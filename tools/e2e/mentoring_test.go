@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"wsms/events"
+	em "wsms/events/mentoring"
 )
 
 // mentoringLife is what happened in the confirmed placement's mentoring
@@ -108,6 +109,27 @@ func TestAPlacementsMentoringLifeReadsBackThroughTheViews(t *testing.T) {
 		t.Errorf("open concerns read with the resolution's receipt: %+v, want none", c)
 	}
 	g.caughtUp(t)
+
+	// The process manager opened the record when the host confirmed, and
+	// named the mentor the host assigned; the history says so.
+	type history struct {
+		History struct {
+			Edges []struct {
+				Node struct {
+					Type  string `json:"type"`
+					Actor struct {
+						Role string `json:"role"`
+					} `json:"actor"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"history"`
+	}
+	h := read[history](t, g, w.tokens[events.RoleStudentTeacher], `query($id: String!) { history(streamId: $id, first: 2) { edges { node { type actor { role } } } } }`,
+		map[string]any{"id": "record-" + w.record}).History.Edges
+	if len(h) != 2 || h[0].Node.Type != em.RecordOpenedV1 || h[0].Node.Actor.Role != "SYSTEM" ||
+		h[1].Node.Type != em.RecordMentorAssignedV1 || h[1].Node.Actor.Role != "SYSTEM" {
+		t.Errorf("the record's history begins %+v, want it opened and its mentor named by the process manager", h)
+	}
 
 	type progress struct {
 		Mentor        int `json:"mentor"`

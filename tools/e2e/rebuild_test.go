@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"wsms/projections"
+	"wsms/projections/readmodels"
 )
 
 // readModels dumps every table of every projection's live schema, each row
@@ -18,7 +19,7 @@ func readModels(t *testing.T, db *pgxpool.Pool) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
 	var tables []string
-	for _, p := range projections.All() {
+	for _, p := range readmodels.All() {
 		rows, err := db.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`, p.Schema())
 		if err != nil {
 			t.Fatal(err)
@@ -58,10 +59,10 @@ func TestRebuildingEveryProjectionGivesTheTablesLiveProcessingBuilt(t *testing.T
 	g.caughtUp(t)
 
 	live := readModels(t, g.db)
-	if len(projections.All()) == 0 || len(live) == 0 {
-		t.Fatal("no read model to rebuild: projections.All lists none")
+	if len(readmodels.All()) == 0 || len(live) == 0 {
+		t.Fatal("no read model to rebuild: readmodels.All lists none")
 	}
-	for _, p := range projections.All() {
+	for _, p := range readmodels.All() {
 		if err := projections.Rebuild(context.Background(), g.db, p, nil); err != nil {
 			t.Fatalf("rebuild %s: %v", p.Name, err)
 		}

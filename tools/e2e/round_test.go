@@ -41,9 +41,6 @@ func (w world) date(n int) string { return w.today.AddDate(0, 0, n).Format("2006
 // windowFrom and windowTo bound the round's one practicum window.
 const windowFrom, windowTo = 30, 80
 
-// tok is the token of actor.
-func (w world) tok(t *testing.T, actor events.Actor) string { return token(t, actor) }
-
 // newWorld names everyone, before anything is recorded.
 func newWorld(t *testing.T) world {
 	today := time.Now().In(time.FixedZone("HKT", 8*3600))
