@@ -35,3 +35,34 @@ PASS
 		t.Errorf("want a title and four comparisons:\n%s", got)
 	}
 }
+
+func TestBenchReportPutsLatencyPercentilesBesideTheRawLimitAndSaysWhetherTheTargetWasMet(t *testing.T) {
+	in := `BenchmarkCommandToDashboard/raw-insert/rate=500-2         	       1	3000000000 ns/op	 499.0 ops/s	 1.100 p50-ms	 2.000 p95-ms	 4.000 p99-ms
+BenchmarkCommandToDashboard/record-observation/rate=500-2 	       1	3000000000 ns/op	 497.0 ops/s	 6.000 p50-ms	 11.00 p95-ms	 20.00 p99-ms	 25.00 target-p99-ms
+BenchmarkCommandToDashboard/record-observation/rate=100-2 	       1	3000000000 ns/op	 100.0 ops/s	 6.000 p50-ms	 11.00 p95-ms	 20.00 p99-ms
+BenchmarkDashboardQuery/raw-select-1-2                    	       1	100000000 ns/op	 0.1000 p50-ms	 0.2000 p95-ms	 0.5000 p99-ms
+BenchmarkDashboardQuery/facultyDashboard-2                	       1	100000000 ns/op	 8.000 p50-ms	 12.00 p95-ms	 15.00 p99-ms	 10.00 target-p99-ms
+`
+	var out bytes.Buffer
+	if err := benchReport(strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"record-observation rate=500", "p99   20.00 ms at 497 ops/s =    5.0x p99 of raw-insert", "p99 4.00 ms at 499 ops/s",
+		"p99   20.00 ms against the target of under 25 ms: met",
+		"facultyDashboard", "p99   15.00 ms =   30.0x p99 of raw-select-1", "p99   15.00 ms against the target of under 10 ms: NOT met",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	// rate=100 has no raw limit at its own rate in the input: nothing to
+	// compare it with, and no target.
+	if strings.Contains(got, "rate=100") {
+		t.Errorf("a figure without a raw limit of the same rate was compared:\n%s", got)
+	}
+	if strings.Count(got, "\n") != 5 {
+		t.Errorf("want a title, two comparisons and two verdicts:\n%s", got)
+	}
+}
