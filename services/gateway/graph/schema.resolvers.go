@@ -9,13 +9,6 @@ import (
 	"context"
 )
 
-func (r *commandReceiptResolver) Query(ctx context.Context, obj *CommandReceipt) (*Query, error) {
-	if err := r.caughtUp(ctx, obj.Service, obj.Position); err != nil {
-		return nil, err
-	}
-	return &Query{}, nil
-}
-
 func (r *queryResolver) Me(ctx context.Context) (*Viewer, error) {
 	actor, err := viewer(ctx)
 	if err != nil {
@@ -28,11 +21,6 @@ func (r *queryResolver) Me(ctx context.Context) (*Viewer, error) {
 	return v, nil
 }
 
-func (r *Resolver) CommandReceipt() CommandReceiptResolver { return &commandReceiptResolver{r} }
-
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type (
-	commandReceiptResolver struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-)
+type queryResolver struct{ *Resolver }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"wsms/events"
 	"wsms/gateway/auth"
@@ -45,9 +47,27 @@ func (r *Resolver) send(ctx context.Context, service, name string, input map[str
 	if err != nil {
 		return nil, err
 	}
-	return &CommandReceipt{
+	receipt := &CommandReceipt{
 		Service: service, StreamID: res.StreamID, Version: int(res.Version), Position: int(res.Position), Replayed: res.Replayed,
-	}, nil
+	}
+	if readsBack(ctx) {
+		if err := r.caughtUp(ctx, receipt); err != nil {
+			return nil, err
+		}
+	}
+	return receipt, nil
+}
+
+// readsBack tells whether the mutation selects its receipt's read models.
+// gqlgen resolves a field of the Query type without a resolver, so the
+// mutation itself waits for them before answering.
+func readsBack(ctx context.Context) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "query" {
+			return true
+		}
+	}
+	return false
 }
 
 // viewer is who the request acts for, from its bearer token.
@@ -59,13 +79,24 @@ func viewer(ctx context.Context) (events.Actor, error) {
 	return actor, nil
 }
 
-// caughtUp waits, bounded by ReadWait, until the read models show position
-// of service.
-func (r *Resolver) caughtUp(ctx context.Context, service string, position int) error {
-	ctx, cancel := context.WithTimeout(ctx, r.ReadWait)
-	defer cancel()
-	if err := r.Watcher.Wait(ctx, service, int64(position)); err != nil {
-		return &errs.Error{Code: "STALE", Message: fmt.Sprintf("the command was recorded, but %v after %s: read again shortly", err, r.ReadWait)}
+// caughtUp waits, bounded by ReadWait, until the read models show the
+// command of receipt; if they do not in time it says so, with the receipt.
+func (r *Resolver) caughtUp(ctx context.Context, receipt *CommandReceipt) error {
+	if r.Watcher == nil {
+		return nil
 	}
-	return nil
+	wait, cancel := context.WithTimeout(ctx, r.ReadWait)
+	defer cancel()
+	err := r.Watcher.Wait(wait, receipt.Service, int64(receipt.Position))
+	if err == nil {
+		return nil
+	}
+	return &gqlerror.Error{
+		Message: fmt.Sprintf("the command was recorded (%s version %d), but %v after %s: read them again shortly", receipt.StreamID, receipt.Version, err, r.ReadWait),
+		Path:    graphql.GetPath(ctx),
+		Extensions: map[string]any{
+			"code": "STALE", "service": receipt.Service, "streamId": receipt.StreamID,
+			"version": receipt.Version, "position": receipt.Position, "replayed": receipt.Replayed,
+		},
+	}
 }

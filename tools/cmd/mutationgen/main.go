@@ -31,15 +31,7 @@ func main() {
 	schemaOut := flag.String("schema", "", "where to write the GraphQL schema of the mutations")
 	resolversOut := flag.String("resolvers", "", "where to write their resolvers")
 	flag.Parse()
-	g := newGenerator()
-	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
-		for _, e := range spec.Endpoints(nil, service.Deps{}) {
-			if e.Kind != command.KindCommand {
-				continue
-			}
-			g.mutation(spec.Name, e)
-		}
-	}
+	g := generate()
 	if err := os.WriteFile(*schemaOut, g.schema(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -60,6 +52,19 @@ type generator struct {
 	mutations []mutation
 	inputs    map[string]string       // GraphQL input name -> definition
 	names     map[reflect.Type]string // Go struct -> GraphQL input name
+}
+
+// generate reads every command of every service.
+func generate() *generator {
+	g := newGenerator()
+	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
+		for _, e := range spec.Endpoints(nil, service.Deps{}) {
+			if e.Kind == command.KindCommand {
+				g.mutation(spec.Name, e)
+			}
+		}
+	}
+	return g
 }
 
 func newGenerator() *generator {
@@ -84,15 +89,8 @@ func (g *generator) define(t reflect.Type, name, doc string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\"%s\"\ninput %s @goModel(model: \"map[string]interface{}\") {\n", doc, name)
 	fields := 0
-	for f := range t.Fields() {
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || tag == "-" {
-			continue
-		}
-		if tag == "" {
-			tag = f.Name
-		}
-		fmt.Fprintf(&b, "  %s: %s\n", tag, g.typeOf(f.Type, false))
+	for _, f := range jsonFields(t) {
+		fmt.Fprintf(&b, "  %s: %s\n", f.name, g.typeOf(f.typ, false))
 		fields++
 	}
 	if fields == 0 {
@@ -101,6 +99,36 @@ func (g *generator) define(t reflect.Type, name, doc string) {
 	}
 	b.WriteString("}\n")
 	g.inputs[name] = b.String()
+}
+
+type jsonField struct {
+	name string
+	typ  reflect.Type
+}
+
+// jsonFields are the fields encoding/json reads for t: exported, not
+// skipped, and those of embedded structs without a name of their own
+// promoted to t's level.
+func jsonFields(t reflect.Type) []jsonField {
+	var out []jsonField
+	for f := range t.Fields() {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		out = append(out, jsonField{name: tag, typ: f.Type})
+	}
+	return out
 }
 
 // typeOf is the GraphQL type of a Go field; fields are nullable so that the
