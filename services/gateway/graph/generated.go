@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 	"wsms/events"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -27,15 +28,40 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	CommandReceipt() CommandReceiptResolver
+	FeedbackSummary() FeedbackSummaryResolver
+	ForumView() ForumViewResolver
+	MentorView() MentorViewResolver
 	Mutation() MutationResolver
+	PlacementRound() PlacementRoundResolver
 	Query() QueryResolver
+	StudentTeacherView() StudentTeacherViewResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AllocationExplanation struct {
+		NotChosen func(childComplexity int) int
+		Rank      func(childComplexity int) int
+	}
+
+	AllocationSummary struct {
+		Placed        func(childComplexity int) int
+		RankCost      func(childComplexity int) int
+		TravelMinutes func(childComplexity int) int
+		WorstRank     func(childComplexity int) int
+	}
+
+	AssessmentModeration struct {
+		Adjusted       func(childComplexity int) int
+		ModeratedAt    func(childComplexity int) int
+		ModeratedBy    func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+	}
+
 	CommandReceipt struct {
 		Position func(childComplexity int) int
 		Query    func(childComplexity int) int
@@ -43,6 +69,344 @@ type ComplexityRoot struct {
 		Service  func(childComplexity int) int
 		StreamID func(childComplexity int) int
 		Version  func(childComplexity int) int
+	}
+
+	CompetencyDomain struct {
+		ID         func(childComplexity int) int
+		Indicators func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
+	CompetencyFramework struct {
+		Domains func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Scale   func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
+	CompetencyScaleLevel struct {
+		Descriptor func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	Concern struct {
+		Category func(childComplexity int) int
+		ID       func(childComplexity int) int
+		RaisedAt func(childComplexity int) int
+		Severity func(childComplexity int) int
+		Student  func(childComplexity int) int
+	}
+
+	DashboardRound struct {
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		SchoolYear func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
+	DashboardSchool struct {
+		District func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	Decline struct {
+		DeclinedAt  func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		SchoolID    func(childComplexity int) int
+		SchoolName  func(childComplexity int) int
+		StudentID   func(childComplexity int) int
+		StudentName func(childComplexity int) int
+	}
+
+	EnglishPlaces struct {
+		Offered func(childComplexity int) int
+		Placed  func(childComplexity int) int
+	}
+
+	ExpressionOfInterest struct {
+		ContactEmail  func(childComplexity int) int
+		ContactName   func(childComplexity int) int
+		District      func(childComplexity int) int
+		ExpressedAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Level         func(childComplexity int) int
+		PlacesOffered func(childComplexity int) int
+		ReviewReason  func(childComplexity int) int
+		ReviewedAt    func(childComplexity int) int
+		SchoolID      func(childComplexity int) int
+		SchoolName    func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Subjects      func(childComplexity int) int
+	}
+
+	ExpressionOfInterestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExpressionOfInterestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FacultyDashboard struct {
+		EnglishPlaces       func(childComplexity int) int
+		FillRate            func(childComplexity int) int
+		ForumAttendance     func(childComplexity int) int
+		ObservationCoverage func(childComplexity int) int
+		RenewalsDue         func(childComplexity int) int
+		Round               func(childComplexity int) int
+		StudentsAtRisk      func(childComplexity int) int
+		Unplaced            func(childComplexity int) int
+	}
+
+	FeedbackComment struct {
+		Question     func(childComplexity int) int
+		RespondentID func(childComplexity int) int
+		SchoolID     func(childComplexity int) int
+		Text         func(childComplexity int) int
+	}
+
+	FeedbackCommentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FeedbackCommentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FeedbackRating struct {
+		Average   func(childComplexity int) int
+		Question  func(childComplexity int) int
+		Responses func(childComplexity int) int
+	}
+
+	FeedbackSummary struct {
+		Comments    func(childComplexity int, first *int, after *string) int
+		Ratings     func(childComplexity int) int
+		Respondents func(childComplexity int) int
+	}
+
+	FinalAssessment struct {
+		AssessedAt      func(childComplexity int) int
+		AssessedBy      func(childComplexity int) int
+		MinimumOverride func(childComplexity int) int
+		Recommendation  func(childComplexity int) int
+		Summary         func(childComplexity int) int
+	}
+
+	ForumAttendance struct {
+		Attended   func(childComplexity int) int
+		Registered func(childComplexity int) int
+		Schools    func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	ForumParticipation struct {
+		Attended          func(childComplexity int) int
+		Registered        func(childComplexity int) int
+		SessionsPresented func(childComplexity int) int
+		Year              func(childComplexity int) int
+	}
+
+	ForumRegistration struct {
+		Attended     func(childComplexity int) int
+		Cancelled    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		PersonID     func(childComplexity int) int
+		RegisteredAt func(childComplexity int) int
+		SchoolID     func(childComplexity int) int
+		SessionID    func(childComplexity int) int
+		Waitlisted   func(childComplexity int) int
+	}
+
+	ForumRegistrationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ForumRegistrationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ForumRenewal struct {
+		AgreementID    func(childComplexity int) int
+		LastSchoolYear func(childComplexity int) int
+		SchoolID       func(childComplexity int) int
+	}
+
+	ForumSession struct {
+		Attended          func(childComplexity int) int
+		Capacity          func(childComplexity int) int
+		Format            func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Presenter         func(childComplexity int) int
+		PresenterSchoolID func(childComplexity int) int
+		Registered        func(childComplexity int) int
+		Title             func(childComplexity int) int
+		Waitlisted        func(childComplexity int) int
+	}
+
+	ForumView struct {
+		Date                  func(childComplexity int) int
+		ExpressionsOfInterest func(childComplexity int, status *string, first *int, after *string) int
+		Feedback              func(childComplexity int) int
+		OnlineLink            func(childComplexity int) int
+		Participation         func(childComplexity int) int
+		Practice              func(childComplexity int, subject *string, search *string, first *int, after *string) int
+		Registrations         func(childComplexity int, sessionID *string, first *int, after *string) int
+		RenewalsDue           func(childComplexity int) int
+		Sessions              func(childComplexity int) int
+		Theme                 func(childComplexity int) int
+		Venue                 func(childComplexity int) int
+		Year                  func(childComplexity int) int
+	}
+
+	HistoryActor struct {
+		ID       func(childComplexity int) int
+		Role     func(childComplexity int) int
+		SchoolID func(childComplexity int) int
+	}
+
+	HistoryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	HistoryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	HistoryEntry struct {
+		Actor      func(childComplexity int) int
+		OccurredAt func(childComplexity int) int
+		Position   func(childComplexity int) int
+		Service    func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	HostedStudentTeacher struct {
+		ID             func(childComplexity int) int
+		LastObservedOn func(childComplexity int) int
+		Mentor         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Observations   func(childComplexity int) int
+		OpenConcerns   func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subject        func(childComplexity int) int
+		TutorID        func(childComplexity int) int
+	}
+
+	IneligibleSchool struct {
+		Reason     func(childComplexity int) int
+		SchoolID   func(childComplexity int) int
+		SchoolName func(childComplexity int) int
+	}
+
+	LessonObservation struct {
+		AcknowledgedAt      func(childComplexity int) int
+		ActionPoints        func(childComplexity int) int
+		Amendments          func(childComplexity int) int
+		AreasForDevelopment func(childComplexity int) int
+		Class               func(childComplexity int) int
+		CoObserverID        func(childComplexity int) int
+		Cosigned            func(childComplexity int) int
+		Date                func(childComplexity int) int
+		FrameworkVersion    func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		ObserverID          func(childComplexity int) int
+		ObserverName        func(childComplexity int) int
+		ObserverRole        func(childComplexity int) int
+		Ratings             func(childComplexity int) int
+		RecordedOn          func(childComplexity int) int
+		Response            func(childComplexity int) int
+		Strengths           func(childComplexity int) int
+		Subject             func(childComplexity int) int
+		Topic               func(childComplexity int) int
+	}
+
+	Mentee struct {
+		LastObservedOn  func(childComplexity int) int
+		Name            func(childComplexity int) int
+		ObservationsDue func(childComplexity int) int
+		OpenConcerns    func(childComplexity int) int
+		Progress        func(childComplexity int) int
+		RecordID        func(childComplexity int) int
+		Round           func(childComplexity int) int
+		SchoolID        func(childComplexity int) int
+		StudentID       func(childComplexity int) int
+		Subject         func(childComplexity int) int
+		Unacknowledged  func(childComplexity int) int
+		Windows         func(childComplexity int) int
+	}
+
+	MentorSchool struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	MentorTraining struct {
+		CertificateID func(childComplexity int) int
+		CompletedOn   func(childComplexity int) int
+		Course        func(childComplexity int) int
+		ExpiresOn     func(childComplexity int) int
+		Issuer        func(childComplexity int) int
+		Level         func(childComplexity int) int
+		SchoolID      func(childComplexity int) int
+	}
+
+	MentorView struct {
+		ID        func(childComplexity int) int
+		Mentees   func(childComplexity int, roundID *string) int
+		Name      func(childComplexity int) int
+		School    func(childComplexity int) int
+		Trainings func(childComplexity int) int
+	}
+
+	MentoringConcern struct {
+		Category    func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Note        func(childComplexity int) int
+		RaisedAt    func(childComplexity int) int
+		RaisedBy    func(childComplexity int) int
+		ResolvedAt  func(childComplexity int) int
+		Severity    func(childComplexity int) int
+	}
+
+	MentoringMeeting struct {
+		Date     func(childComplexity int) int
+		ID       func(childComplexity int) int
+		MentorID func(childComplexity int) int
+		Minutes  func(childComplexity int) int
+		Targets  func(childComplexity int) int
+		Topics   func(childComplexity int) int
+	}
+
+	MentoringPolicy struct {
+		AmendDays             func(childComplexity int) int
+		MinMentorObservations func(childComplexity int) int
+		MinTutorObservations  func(childComplexity int) int
+	}
+
+	MentoringRound struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -94,13 +458,335 @@ type ComplexityRoot struct {
 		WithdrawOffer              func(childComplexity int, input map[string]any, idempotencyKey *string, expectedVersion *int) int
 	}
 
+	NamedPerson struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	NotChosenSchool struct {
+		Rank     func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		SchoolID func(childComplexity int) int
+	}
+
+	ObservationCoverage struct {
+		MeetingMinimum func(childComplexity int) int
+		Records        func(childComplexity int) int
+		Share          func(childComplexity int) int
+	}
+
+	ObservationProgress struct {
+		Mentor        func(childComplexity int) int
+		MentorDue     func(childComplexity int) int
+		MinimumMentor func(childComplexity int) int
+		MinimumTutor  func(childComplexity int) int
+		Teacher       func(childComplexity int) int
+		Tutor         func(childComplexity int) int
+		TutorDue      func(childComplexity int) int
+	}
+
+	ObservationTally struct {
+		Mentor        func(childComplexity int) int
+		Met           func(childComplexity int) int
+		MinimumMentor func(childComplexity int) int
+		MinimumTutor  func(childComplexity int) int
+		Teacher       func(childComplexity int) int
+		Tutor         func(childComplexity int) int
+	}
+
+	OfferedSubject struct {
+		Filled  func(childComplexity int) int
+		Places  func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 	}
 
+	PartnershipAgreement struct {
+		CoreSubjects    func(childComplexity int) int
+		Draft           func(childComplexity int) int
+		EndReason       func(childComplexity int) int
+		EndedOn         func(childComplexity int) int
+		EnglishKla      func(childComplexity int) int
+		FirstSchoolYear func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LastSchoolYear  func(childComplexity int) int
+		MaxPlaces       func(childComplexity int) int
+		MinPlaces       func(childComplexity int) int
+	}
+
+	PlacementRound struct {
+		Declines           func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		IneligibleSchools  func(childComplexity int) int
+		MaxPreferences     func(childComplexity int) int
+		MaxTravelMinutes   func(childComplexity int) int
+		Name               func(childComplexity int) int
+		OfferDeadline      func(childComplexity int) int
+		Offers             func(childComplexity int) int
+		PreferenceDeadline func(childComplexity int) int
+		Registrations      func(childComplexity int, status *PlacementStatus, subject *string, first *int, after *string) int
+		SchoolYear         func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Summary            func(childComplexity int) int
+		Windows            func(childComplexity int) int
+	}
+
+	PlacementRoundConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PlacementRoundEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PracticumWindow struct {
+		From func(childComplexity int) int
+		Name func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Query struct {
-		Me func(childComplexity int) int
+		CompetencyFramework func(childComplexity int, version *int) int
+		FacultyDashboard    func(childComplexity int, roundID string) int
+		Forum               func(childComplexity int, year int) int
+		History             func(childComplexity int, streamID string, first *int, after *string) int
+		Me                  func(childComplexity int) int
+		Mentor              func(childComplexity int, id string) int
+		MentoringPolicy     func(childComplexity int) int
+		PlacementRound      func(childComplexity int, id string) int
+		PlacementRounds     func(childComplexity int, schoolYear *int, first *int, after *string) int
+		School              func(childComplexity int, id string) int
+		SchoolDashboard     func(childComplexity int, schoolID string, roundID *string) int
+		Schools             func(childComplexity int, district *string, level *string, search *string, first *int, after *string) int
+		StudentTeacher      func(childComplexity int, id string, roundID *string) int
+	}
+
+	RenewalDue struct {
+		AgreementID    func(childComplexity int) int
+		LastSchoolYear func(childComplexity int) int
+		OnForumAgenda  func(childComplexity int) int
+		SchoolID       func(childComplexity int) int
+		SchoolName     func(childComplexity int) int
+	}
+
+	RoundPlacement struct {
+		Exception      func(childComplexity int) int
+		MentorID       func(childComplexity int) int
+		Overridden     func(childComplexity int) int
+		OverrideReason func(childComplexity int) int
+		Rank           func(childComplexity int) int
+		SchoolID       func(childComplexity int) int
+		SchoolName     func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subject        func(childComplexity int) int
+		TravelMinutes  func(childComplexity int) int
+	}
+
+	RoundPlaces struct {
+		Filled  func(childComplexity int) int
+		Offered func(childComplexity int) int
+		Round   func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
+
+	School struct {
+		Agreements func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		District   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Level      func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Teachers   func(childComplexity int) int
+	}
+
+	SchoolConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SchoolContact struct {
+		Email func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Phone func(childComplexity int) int
+	}
+
+	SchoolDashboard struct {
+		ForumParticipation func(childComplexity int) int
+		OpenConcerns       func(childComplexity int) int
+		Partnership        func(childComplexity int) int
+		Places             func(childComplexity int) int
+		PlacesByRound      func(childComplexity int) int
+		Round              func(childComplexity int) int
+		School             func(childComplexity int) int
+		StudentTeachers    func(childComplexity int) int
+	}
+
+	SchoolEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SchoolOffer struct {
+		Capacity       func(childComplexity int) int
+		SchoolID       func(childComplexity int) int
+		SchoolName     func(childComplexity int) int
+		Subjects       func(childComplexity int) int
+		Warnings       func(childComplexity int) int
+		WithdrawReason func(childComplexity int) int
+		Withdrawn      func(childComplexity int) int
+	}
+
+	SchoolParticipation struct {
+		Attended  func(childComplexity int) int
+		Delegates func(childComplexity int) int
+		SchoolID  func(childComplexity int) int
+	}
+
+	SchoolPartnership struct {
+		AgreementID     func(childComplexity int) int
+		Draft           func(childComplexity int) int
+		EndedOn         func(childComplexity int) int
+		FirstSchoolYear func(childComplexity int) int
+		LastSchoolYear  func(childComplexity int) int
+		YearOfTerm      func(childComplexity int) int
+	}
+
+	SchoolTeacher struct {
+		ID             func(childComplexity int) int
+		LoadLimit      func(childComplexity int) int
+		MentorSubjects func(childComplexity int) int
+		Name           func(childComplexity int) int
+	}
+
+	SharedPractice struct {
+		ID       func(childComplexity int) int
+		Links    func(childComplexity int) int
+		SchoolID func(childComplexity int) int
+		SharedAt func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Summary  func(childComplexity int) int
+		Title    func(childComplexity int) int
+		Year     func(childComplexity int) int
+	}
+
+	SharedPracticeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SharedPracticeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StudentAtRisk struct {
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		SchoolID func(childComplexity int) int
+		Subject  func(childComplexity int) int
+	}
+
+	StudentReflection struct {
+		Date        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		SubmittedAt func(childComplexity int) int
+		Text        func(childComplexity int) int
+	}
+
+	StudentRegistration struct {
+		Explanation    func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Placement      func(childComplexity int) int
+		Preferences    func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StudentID      func(childComplexity int) int
+		Subjects       func(childComplexity int) int
+		UnplacedReason func(childComplexity int) int
+	}
+
+	StudentRegistrationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StudentRegistrationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StudentTeacherMentor struct {
+		Assigned func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	StudentTeacherPlacement struct {
+		SchoolID   func(childComplexity int) int
+		SchoolName func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Subject    func(childComplexity int) int
+	}
+
+	StudentTeacherView struct {
+		Assessment     func(childComplexity int) int
+		Concerns       func(childComplexity int) int
+		LastObservedOn func(childComplexity int) int
+		Meetings       func(childComplexity int) int
+		Mentors        func(childComplexity int) int
+		Moderation     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Observations   func(childComplexity int) int
+		OpenConcerns   func(childComplexity int) int
+		Placement      func(childComplexity int) int
+		Progress       func(childComplexity int) int
+		RecordID       func(childComplexity int) int
+		Reflections    func(childComplexity int) int
+		Round          func(childComplexity int) int
+		StudentID      func(childComplexity int) int
+		TutorID        func(childComplexity int) int
+		Unacknowledged func(childComplexity int) int
+		Windows        func(childComplexity int) int
+	}
+
+	SubjectFill struct {
+		Confirmed func(childComplexity int) int
+		Offered   func(childComplexity int) int
+		Placed    func(childComplexity int) int
+		Rate      func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
+	SubjectPlaces struct {
+		Allocated func(childComplexity int) int
+		Confirmed func(childComplexity int) int
+		Declined  func(childComplexity int) int
+		Offered   func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		FacultyDashboard func(childComplexity int, roundID string) int
+		PlacementRound   func(childComplexity int, id string) int
+		SchoolDashboard  func(childComplexity int, schoolID string, roundID *string) int
+	}
+
+	UnplacedStudent struct {
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Subjects func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -114,8 +800,21 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type CommandReceiptResolver interface {
-	Query(ctx context.Context, obj *CommandReceipt) (*Query, error)
+type FeedbackSummaryResolver interface {
+	Comments(ctx context.Context, obj *FeedbackSummary, first *int, after *string) (*FeedbackCommentConnection, error)
+}
+type ForumViewResolver interface {
+	Sessions(ctx context.Context, obj *ForumView) ([]ForumSession, error)
+	Registrations(ctx context.Context, obj *ForumView, sessionID *string, first *int, after *string) (*ForumRegistrationConnection, error)
+	Participation(ctx context.Context, obj *ForumView) ([]SchoolParticipation, error)
+	RenewalsDue(ctx context.Context, obj *ForumView) ([]ForumRenewal, error)
+	Practice(ctx context.Context, obj *ForumView, subject *string, search *string, first *int, after *string) (*SharedPracticeConnection, error)
+	Feedback(ctx context.Context, obj *ForumView) (*FeedbackSummary, error)
+	ExpressionsOfInterest(ctx context.Context, obj *ForumView, status *string, first *int, after *string) (*ExpressionOfInterestConnection, error)
+}
+type MentorViewResolver interface {
+	Trainings(ctx context.Context, obj *MentorView) ([]MentorTraining, error)
+	Mentees(ctx context.Context, obj *MentorView, roundID *string) ([]Mentee, error)
 }
 type MutationResolver interface {
 	RegisterSchool(ctx context.Context, input map[string]any, idempotencyKey *string, expectedVersion *int) (*CommandReceipt, error)
@@ -165,8 +864,39 @@ type MutationResolver interface {
 	ExpressInterest(ctx context.Context, input map[string]any, idempotencyKey *string, expectedVersion *int) (*CommandReceipt, error)
 	ReviewExpressionOfInterest(ctx context.Context, input map[string]any, idempotencyKey *string, expectedVersion *int) (*CommandReceipt, error)
 }
+type PlacementRoundResolver interface {
+	Offers(ctx context.Context, obj *PlacementRound) ([]SchoolOffer, error)
+	Registrations(ctx context.Context, obj *PlacementRound, status *PlacementStatus, subject *string, first *int, after *string) (*StudentRegistrationConnection, error)
+	Declines(ctx context.Context, obj *PlacementRound) ([]Decline, error)
+	IneligibleSchools(ctx context.Context, obj *PlacementRound) ([]IneligibleSchool, error)
+}
 type QueryResolver interface {
 	Me(ctx context.Context) (*Viewer, error)
+	SchoolDashboard(ctx context.Context, schoolID string, roundID *string) (*SchoolDashboard, error)
+	FacultyDashboard(ctx context.Context, roundID string) (*FacultyDashboard, error)
+	Forum(ctx context.Context, year int) (*ForumView, error)
+	History(ctx context.Context, streamID string, first *int, after *string) (*HistoryConnection, error)
+	StudentTeacher(ctx context.Context, id string, roundID *string) (*StudentTeacherView, error)
+	Mentor(ctx context.Context, id string) (*MentorView, error)
+	MentoringPolicy(ctx context.Context) (*MentoringPolicy, error)
+	CompetencyFramework(ctx context.Context, version *int) (*CompetencyFramework, error)
+	PlacementRound(ctx context.Context, id string) (*PlacementRound, error)
+	PlacementRounds(ctx context.Context, schoolYear *int, first *int, after *string) (*PlacementRoundConnection, error)
+	School(ctx context.Context, id string) (*School, error)
+	Schools(ctx context.Context, district *string, level *string, search *string, first *int, after *string) (*SchoolConnection, error)
+}
+type StudentTeacherViewResolver interface {
+	Mentors(ctx context.Context, obj *StudentTeacherView) ([]StudentTeacherMentor, error)
+
+	Observations(ctx context.Context, obj *StudentTeacherView) ([]LessonObservation, error)
+	Meetings(ctx context.Context, obj *StudentTeacherView) ([]MentoringMeeting, error)
+	Reflections(ctx context.Context, obj *StudentTeacherView) ([]StudentReflection, error)
+	Concerns(ctx context.Context, obj *StudentTeacherView) ([]MentoringConcern, error)
+}
+type SubscriptionResolver interface {
+	SchoolDashboard(ctx context.Context, schoolID string, roundID *string) (<-chan *SchoolDashboard, error)
+	FacultyDashboard(ctx context.Context, roundID string) (<-chan *FacultyDashboard, error)
+	PlacementRound(ctx context.Context, id string) (<-chan *PlacementRound, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -186,6 +916,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AllocationExplanation.notChosen":
+		if e.ComplexityRoot.AllocationExplanation.NotChosen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationExplanation.NotChosen(childComplexity), true
+	case "AllocationExplanation.rank":
+		if e.ComplexityRoot.AllocationExplanation.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationExplanation.Rank(childComplexity), true
+
+	case "AllocationSummary.placed":
+		if e.ComplexityRoot.AllocationSummary.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationSummary.Placed(childComplexity), true
+	case "AllocationSummary.rankCost":
+		if e.ComplexityRoot.AllocationSummary.RankCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationSummary.RankCost(childComplexity), true
+	case "AllocationSummary.travelMinutes":
+		if e.ComplexityRoot.AllocationSummary.TravelMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationSummary.TravelMinutes(childComplexity), true
+	case "AllocationSummary.worstRank":
+		if e.ComplexityRoot.AllocationSummary.WorstRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllocationSummary.WorstRank(childComplexity), true
+
+	case "AssessmentModeration.adjusted":
+		if e.ComplexityRoot.AssessmentModeration.Adjusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentModeration.Adjusted(childComplexity), true
+	case "AssessmentModeration.moderatedAt":
+		if e.ComplexityRoot.AssessmentModeration.ModeratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentModeration.ModeratedAt(childComplexity), true
+	case "AssessmentModeration.moderatedBy":
+		if e.ComplexityRoot.AssessmentModeration.ModeratedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentModeration.ModeratedBy(childComplexity), true
+	case "AssessmentModeration.reason":
+		if e.ComplexityRoot.AssessmentModeration.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentModeration.Reason(childComplexity), true
+	case "AssessmentModeration.recommendation":
+		if e.ComplexityRoot.AssessmentModeration.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentModeration.Recommendation(childComplexity), true
 
 	case "CommandReceipt.position":
 		if e.ComplexityRoot.CommandReceipt.Position == nil {
@@ -223,6 +1022,1362 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommandReceipt.Version(childComplexity), true
+
+	case "CompetencyDomain.id":
+		if e.ComplexityRoot.CompetencyDomain.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyDomain.ID(childComplexity), true
+	case "CompetencyDomain.indicators":
+		if e.ComplexityRoot.CompetencyDomain.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyDomain.Indicators(childComplexity), true
+	case "CompetencyDomain.name":
+		if e.ComplexityRoot.CompetencyDomain.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyDomain.Name(childComplexity), true
+
+	case "CompetencyFramework.domains":
+		if e.ComplexityRoot.CompetencyFramework.Domains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyFramework.Domains(childComplexity), true
+	case "CompetencyFramework.name":
+		if e.ComplexityRoot.CompetencyFramework.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyFramework.Name(childComplexity), true
+	case "CompetencyFramework.scale":
+		if e.ComplexityRoot.CompetencyFramework.Scale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyFramework.Scale(childComplexity), true
+	case "CompetencyFramework.version":
+		if e.ComplexityRoot.CompetencyFramework.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyFramework.Version(childComplexity), true
+
+	case "CompetencyScaleLevel.descriptor":
+		if e.ComplexityRoot.CompetencyScaleLevel.Descriptor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyScaleLevel.Descriptor(childComplexity), true
+	case "CompetencyScaleLevel.label":
+		if e.ComplexityRoot.CompetencyScaleLevel.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyScaleLevel.Label(childComplexity), true
+	case "CompetencyScaleLevel.value":
+		if e.ComplexityRoot.CompetencyScaleLevel.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyScaleLevel.Value(childComplexity), true
+
+	case "Concern.category":
+		if e.ComplexityRoot.Concern.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Concern.Category(childComplexity), true
+	case "Concern.id":
+		if e.ComplexityRoot.Concern.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Concern.ID(childComplexity), true
+	case "Concern.raisedAt":
+		if e.ComplexityRoot.Concern.RaisedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Concern.RaisedAt(childComplexity), true
+	case "Concern.severity":
+		if e.ComplexityRoot.Concern.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Concern.Severity(childComplexity), true
+	case "Concern.student":
+		if e.ComplexityRoot.Concern.Student == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Concern.Student(childComplexity), true
+
+	case "DashboardRound.id":
+		if e.ComplexityRoot.DashboardRound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardRound.ID(childComplexity), true
+	case "DashboardRound.name":
+		if e.ComplexityRoot.DashboardRound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardRound.Name(childComplexity), true
+	case "DashboardRound.schoolYear":
+		if e.ComplexityRoot.DashboardRound.SchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardRound.SchoolYear(childComplexity), true
+	case "DashboardRound.status":
+		if e.ComplexityRoot.DashboardRound.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardRound.Status(childComplexity), true
+
+	case "DashboardSchool.district":
+		if e.ComplexityRoot.DashboardSchool.District == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSchool.District(childComplexity), true
+	case "DashboardSchool.id":
+		if e.ComplexityRoot.DashboardSchool.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSchool.ID(childComplexity), true
+	case "DashboardSchool.level":
+		if e.ComplexityRoot.DashboardSchool.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSchool.Level(childComplexity), true
+	case "DashboardSchool.name":
+		if e.ComplexityRoot.DashboardSchool.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSchool.Name(childComplexity), true
+
+	case "Decline.declinedAt":
+		if e.ComplexityRoot.Decline.DeclinedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.DeclinedAt(childComplexity), true
+	case "Decline.reason":
+		if e.ComplexityRoot.Decline.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.Reason(childComplexity), true
+	case "Decline.schoolId":
+		if e.ComplexityRoot.Decline.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.SchoolID(childComplexity), true
+	case "Decline.schoolName":
+		if e.ComplexityRoot.Decline.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.SchoolName(childComplexity), true
+	case "Decline.studentId":
+		if e.ComplexityRoot.Decline.StudentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.StudentID(childComplexity), true
+	case "Decline.studentName":
+		if e.ComplexityRoot.Decline.StudentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.StudentName(childComplexity), true
+
+	case "EnglishPlaces.offered":
+		if e.ComplexityRoot.EnglishPlaces.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnglishPlaces.Offered(childComplexity), true
+	case "EnglishPlaces.placed":
+		if e.ComplexityRoot.EnglishPlaces.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnglishPlaces.Placed(childComplexity), true
+
+	case "ExpressionOfInterest.contactEmail":
+		if e.ComplexityRoot.ExpressionOfInterest.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ContactEmail(childComplexity), true
+	case "ExpressionOfInterest.contactName":
+		if e.ComplexityRoot.ExpressionOfInterest.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ContactName(childComplexity), true
+	case "ExpressionOfInterest.district":
+		if e.ComplexityRoot.ExpressionOfInterest.District == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.District(childComplexity), true
+	case "ExpressionOfInterest.expressedAt":
+		if e.ComplexityRoot.ExpressionOfInterest.ExpressedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ExpressedAt(childComplexity), true
+	case "ExpressionOfInterest.id":
+		if e.ComplexityRoot.ExpressionOfInterest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ID(childComplexity), true
+	case "ExpressionOfInterest.level":
+		if e.ComplexityRoot.ExpressionOfInterest.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.Level(childComplexity), true
+	case "ExpressionOfInterest.placesOffered":
+		if e.ComplexityRoot.ExpressionOfInterest.PlacesOffered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.PlacesOffered(childComplexity), true
+	case "ExpressionOfInterest.reviewReason":
+		if e.ComplexityRoot.ExpressionOfInterest.ReviewReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ReviewReason(childComplexity), true
+	case "ExpressionOfInterest.reviewedAt":
+		if e.ComplexityRoot.ExpressionOfInterest.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.ReviewedAt(childComplexity), true
+	case "ExpressionOfInterest.schoolId":
+		if e.ComplexityRoot.ExpressionOfInterest.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.SchoolID(childComplexity), true
+	case "ExpressionOfInterest.schoolName":
+		if e.ComplexityRoot.ExpressionOfInterest.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.SchoolName(childComplexity), true
+	case "ExpressionOfInterest.status":
+		if e.ComplexityRoot.ExpressionOfInterest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.Status(childComplexity), true
+	case "ExpressionOfInterest.subjects":
+		if e.ComplexityRoot.ExpressionOfInterest.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterest.Subjects(childComplexity), true
+
+	case "ExpressionOfInterestConnection.edges":
+		if e.ComplexityRoot.ExpressionOfInterestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterestConnection.Edges(childComplexity), true
+	case "ExpressionOfInterestConnection.pageInfo":
+		if e.ComplexityRoot.ExpressionOfInterestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterestConnection.PageInfo(childComplexity), true
+	case "ExpressionOfInterestConnection.totalCount":
+		if e.ComplexityRoot.ExpressionOfInterestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterestConnection.TotalCount(childComplexity), true
+
+	case "ExpressionOfInterestEdge.cursor":
+		if e.ComplexityRoot.ExpressionOfInterestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterestEdge.Cursor(childComplexity), true
+	case "ExpressionOfInterestEdge.node":
+		if e.ComplexityRoot.ExpressionOfInterestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExpressionOfInterestEdge.Node(childComplexity), true
+
+	case "FacultyDashboard.englishPlaces":
+		if e.ComplexityRoot.FacultyDashboard.EnglishPlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.EnglishPlaces(childComplexity), true
+	case "FacultyDashboard.fillRate":
+		if e.ComplexityRoot.FacultyDashboard.FillRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.FillRate(childComplexity), true
+	case "FacultyDashboard.forumAttendance":
+		if e.ComplexityRoot.FacultyDashboard.ForumAttendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.ForumAttendance(childComplexity), true
+	case "FacultyDashboard.observationCoverage":
+		if e.ComplexityRoot.FacultyDashboard.ObservationCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.ObservationCoverage(childComplexity), true
+	case "FacultyDashboard.renewalsDue":
+		if e.ComplexityRoot.FacultyDashboard.RenewalsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.RenewalsDue(childComplexity), true
+	case "FacultyDashboard.round":
+		if e.ComplexityRoot.FacultyDashboard.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.Round(childComplexity), true
+	case "FacultyDashboard.studentsAtRisk":
+		if e.ComplexityRoot.FacultyDashboard.StudentsAtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.StudentsAtRisk(childComplexity), true
+	case "FacultyDashboard.unplaced":
+		if e.ComplexityRoot.FacultyDashboard.Unplaced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.Unplaced(childComplexity), true
+
+	case "FeedbackComment.question":
+		if e.ComplexityRoot.FeedbackComment.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackComment.Question(childComplexity), true
+	case "FeedbackComment.respondentId":
+		if e.ComplexityRoot.FeedbackComment.RespondentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackComment.RespondentID(childComplexity), true
+	case "FeedbackComment.schoolId":
+		if e.ComplexityRoot.FeedbackComment.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackComment.SchoolID(childComplexity), true
+	case "FeedbackComment.text":
+		if e.ComplexityRoot.FeedbackComment.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackComment.Text(childComplexity), true
+
+	case "FeedbackCommentConnection.edges":
+		if e.ComplexityRoot.FeedbackCommentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCommentConnection.Edges(childComplexity), true
+	case "FeedbackCommentConnection.pageInfo":
+		if e.ComplexityRoot.FeedbackCommentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCommentConnection.PageInfo(childComplexity), true
+	case "FeedbackCommentConnection.totalCount":
+		if e.ComplexityRoot.FeedbackCommentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCommentConnection.TotalCount(childComplexity), true
+
+	case "FeedbackCommentEdge.cursor":
+		if e.ComplexityRoot.FeedbackCommentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCommentEdge.Cursor(childComplexity), true
+	case "FeedbackCommentEdge.node":
+		if e.ComplexityRoot.FeedbackCommentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCommentEdge.Node(childComplexity), true
+
+	case "FeedbackRating.average":
+		if e.ComplexityRoot.FeedbackRating.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackRating.Average(childComplexity), true
+	case "FeedbackRating.question":
+		if e.ComplexityRoot.FeedbackRating.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackRating.Question(childComplexity), true
+	case "FeedbackRating.responses":
+		if e.ComplexityRoot.FeedbackRating.Responses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackRating.Responses(childComplexity), true
+
+	case "FeedbackSummary.comments":
+		if e.ComplexityRoot.FeedbackSummary.Comments == nil {
+			break
+		}
+
+		args, err := ec.field_FeedbackSummary_comments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Comments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "FeedbackSummary.ratings":
+		if e.ComplexityRoot.FeedbackSummary.Ratings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Ratings(childComplexity), true
+	case "FeedbackSummary.respondents":
+		if e.ComplexityRoot.FeedbackSummary.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Respondents(childComplexity), true
+
+	case "FinalAssessment.assessedAt":
+		if e.ComplexityRoot.FinalAssessment.AssessedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinalAssessment.AssessedAt(childComplexity), true
+	case "FinalAssessment.assessedBy":
+		if e.ComplexityRoot.FinalAssessment.AssessedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinalAssessment.AssessedBy(childComplexity), true
+	case "FinalAssessment.minimumOverride":
+		if e.ComplexityRoot.FinalAssessment.MinimumOverride == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinalAssessment.MinimumOverride(childComplexity), true
+	case "FinalAssessment.recommendation":
+		if e.ComplexityRoot.FinalAssessment.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinalAssessment.Recommendation(childComplexity), true
+	case "FinalAssessment.summary":
+		if e.ComplexityRoot.FinalAssessment.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinalAssessment.Summary(childComplexity), true
+
+	case "ForumAttendance.attended":
+		if e.ComplexityRoot.ForumAttendance.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumAttendance.Attended(childComplexity), true
+	case "ForumAttendance.registered":
+		if e.ComplexityRoot.ForumAttendance.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumAttendance.Registered(childComplexity), true
+	case "ForumAttendance.schools":
+		if e.ComplexityRoot.ForumAttendance.Schools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumAttendance.Schools(childComplexity), true
+	case "ForumAttendance.year":
+		if e.ComplexityRoot.ForumAttendance.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumAttendance.Year(childComplexity), true
+
+	case "ForumParticipation.attended":
+		if e.ComplexityRoot.ForumParticipation.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumParticipation.Attended(childComplexity), true
+	case "ForumParticipation.registered":
+		if e.ComplexityRoot.ForumParticipation.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumParticipation.Registered(childComplexity), true
+	case "ForumParticipation.sessionsPresented":
+		if e.ComplexityRoot.ForumParticipation.SessionsPresented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumParticipation.SessionsPresented(childComplexity), true
+	case "ForumParticipation.year":
+		if e.ComplexityRoot.ForumParticipation.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumParticipation.Year(childComplexity), true
+
+	case "ForumRegistration.attended":
+		if e.ComplexityRoot.ForumRegistration.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.Attended(childComplexity), true
+	case "ForumRegistration.cancelled":
+		if e.ComplexityRoot.ForumRegistration.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.Cancelled(childComplexity), true
+	case "ForumRegistration.id":
+		if e.ComplexityRoot.ForumRegistration.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.ID(childComplexity), true
+	case "ForumRegistration.kind":
+		if e.ComplexityRoot.ForumRegistration.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.Kind(childComplexity), true
+	case "ForumRegistration.name":
+		if e.ComplexityRoot.ForumRegistration.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.Name(childComplexity), true
+	case "ForumRegistration.personId":
+		if e.ComplexityRoot.ForumRegistration.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.PersonID(childComplexity), true
+	case "ForumRegistration.registeredAt":
+		if e.ComplexityRoot.ForumRegistration.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.RegisteredAt(childComplexity), true
+	case "ForumRegistration.schoolId":
+		if e.ComplexityRoot.ForumRegistration.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.SchoolID(childComplexity), true
+	case "ForumRegistration.sessionId":
+		if e.ComplexityRoot.ForumRegistration.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.SessionID(childComplexity), true
+	case "ForumRegistration.waitlisted":
+		if e.ComplexityRoot.ForumRegistration.Waitlisted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistration.Waitlisted(childComplexity), true
+
+	case "ForumRegistrationConnection.edges":
+		if e.ComplexityRoot.ForumRegistrationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistrationConnection.Edges(childComplexity), true
+	case "ForumRegistrationConnection.pageInfo":
+		if e.ComplexityRoot.ForumRegistrationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistrationConnection.PageInfo(childComplexity), true
+	case "ForumRegistrationConnection.totalCount":
+		if e.ComplexityRoot.ForumRegistrationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistrationConnection.TotalCount(childComplexity), true
+
+	case "ForumRegistrationEdge.cursor":
+		if e.ComplexityRoot.ForumRegistrationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistrationEdge.Cursor(childComplexity), true
+	case "ForumRegistrationEdge.node":
+		if e.ComplexityRoot.ForumRegistrationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRegistrationEdge.Node(childComplexity), true
+
+	case "ForumRenewal.agreementId":
+		if e.ComplexityRoot.ForumRenewal.AgreementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRenewal.AgreementID(childComplexity), true
+	case "ForumRenewal.lastSchoolYear":
+		if e.ComplexityRoot.ForumRenewal.LastSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRenewal.LastSchoolYear(childComplexity), true
+	case "ForumRenewal.schoolId":
+		if e.ComplexityRoot.ForumRenewal.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumRenewal.SchoolID(childComplexity), true
+
+	case "ForumSession.attended":
+		if e.ComplexityRoot.ForumSession.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Attended(childComplexity), true
+	case "ForumSession.capacity":
+		if e.ComplexityRoot.ForumSession.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Capacity(childComplexity), true
+	case "ForumSession.format":
+		if e.ComplexityRoot.ForumSession.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Format(childComplexity), true
+	case "ForumSession.id":
+		if e.ComplexityRoot.ForumSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.ID(childComplexity), true
+	case "ForumSession.presenter":
+		if e.ComplexityRoot.ForumSession.Presenter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Presenter(childComplexity), true
+	case "ForumSession.presenterSchoolId":
+		if e.ComplexityRoot.ForumSession.PresenterSchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.PresenterSchoolID(childComplexity), true
+	case "ForumSession.registered":
+		if e.ComplexityRoot.ForumSession.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Registered(childComplexity), true
+	case "ForumSession.title":
+		if e.ComplexityRoot.ForumSession.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Title(childComplexity), true
+	case "ForumSession.waitlisted":
+		if e.ComplexityRoot.ForumSession.Waitlisted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumSession.Waitlisted(childComplexity), true
+
+	case "ForumView.date":
+		if e.ComplexityRoot.ForumView.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Date(childComplexity), true
+	case "ForumView.expressionsOfInterest":
+		if e.ComplexityRoot.ForumView.ExpressionsOfInterest == nil {
+			break
+		}
+
+		args, err := ec.field_ForumView_expressionsOfInterest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ForumView.ExpressionsOfInterest(childComplexity, args["status"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "ForumView.feedback":
+		if e.ComplexityRoot.ForumView.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Feedback(childComplexity), true
+	case "ForumView.onlineLink":
+		if e.ComplexityRoot.ForumView.OnlineLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.OnlineLink(childComplexity), true
+	case "ForumView.participation":
+		if e.ComplexityRoot.ForumView.Participation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Participation(childComplexity), true
+	case "ForumView.practice":
+		if e.ComplexityRoot.ForumView.Practice == nil {
+			break
+		}
+
+		args, err := ec.field_ForumView_practice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ForumView.Practice(childComplexity, args["subject"].(*string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "ForumView.registrations":
+		if e.ComplexityRoot.ForumView.Registrations == nil {
+			break
+		}
+
+		args, err := ec.field_ForumView_registrations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ForumView.Registrations(childComplexity, args["sessionId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "ForumView.renewalsDue":
+		if e.ComplexityRoot.ForumView.RenewalsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.RenewalsDue(childComplexity), true
+	case "ForumView.sessions":
+		if e.ComplexityRoot.ForumView.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Sessions(childComplexity), true
+	case "ForumView.theme":
+		if e.ComplexityRoot.ForumView.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Theme(childComplexity), true
+	case "ForumView.venue":
+		if e.ComplexityRoot.ForumView.Venue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Venue(childComplexity), true
+	case "ForumView.year":
+		if e.ComplexityRoot.ForumView.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumView.Year(childComplexity), true
+
+	case "HistoryActor.id":
+		if e.ComplexityRoot.HistoryActor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryActor.ID(childComplexity), true
+	case "HistoryActor.role":
+		if e.ComplexityRoot.HistoryActor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryActor.Role(childComplexity), true
+	case "HistoryActor.schoolId":
+		if e.ComplexityRoot.HistoryActor.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryActor.SchoolID(childComplexity), true
+
+	case "HistoryConnection.edges":
+		if e.ComplexityRoot.HistoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryConnection.Edges(childComplexity), true
+	case "HistoryConnection.pageInfo":
+		if e.ComplexityRoot.HistoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryConnection.PageInfo(childComplexity), true
+	case "HistoryConnection.totalCount":
+		if e.ComplexityRoot.HistoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryConnection.TotalCount(childComplexity), true
+
+	case "HistoryEdge.cursor":
+		if e.ComplexityRoot.HistoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEdge.Cursor(childComplexity), true
+	case "HistoryEdge.node":
+		if e.ComplexityRoot.HistoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEdge.Node(childComplexity), true
+
+	case "HistoryEntry.actor":
+		if e.ComplexityRoot.HistoryEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Actor(childComplexity), true
+	case "HistoryEntry.occurredAt":
+		if e.ComplexityRoot.HistoryEntry.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.OccurredAt(childComplexity), true
+	case "HistoryEntry.position":
+		if e.ComplexityRoot.HistoryEntry.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Position(childComplexity), true
+	case "HistoryEntry.service":
+		if e.ComplexityRoot.HistoryEntry.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Service(childComplexity), true
+	case "HistoryEntry.type":
+		if e.ComplexityRoot.HistoryEntry.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Type(childComplexity), true
+	case "HistoryEntry.version":
+		if e.ComplexityRoot.HistoryEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Version(childComplexity), true
+
+	case "HostedStudentTeacher.id":
+		if e.ComplexityRoot.HostedStudentTeacher.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.ID(childComplexity), true
+	case "HostedStudentTeacher.lastObservedOn":
+		if e.ComplexityRoot.HostedStudentTeacher.LastObservedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.LastObservedOn(childComplexity), true
+	case "HostedStudentTeacher.mentor":
+		if e.ComplexityRoot.HostedStudentTeacher.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Mentor(childComplexity), true
+	case "HostedStudentTeacher.name":
+		if e.ComplexityRoot.HostedStudentTeacher.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Name(childComplexity), true
+	case "HostedStudentTeacher.observations":
+		if e.ComplexityRoot.HostedStudentTeacher.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Observations(childComplexity), true
+	case "HostedStudentTeacher.openConcerns":
+		if e.ComplexityRoot.HostedStudentTeacher.OpenConcerns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.OpenConcerns(childComplexity), true
+	case "HostedStudentTeacher.recommendation":
+		if e.ComplexityRoot.HostedStudentTeacher.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Recommendation(childComplexity), true
+	case "HostedStudentTeacher.status":
+		if e.ComplexityRoot.HostedStudentTeacher.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Status(childComplexity), true
+	case "HostedStudentTeacher.subject":
+		if e.ComplexityRoot.HostedStudentTeacher.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.Subject(childComplexity), true
+	case "HostedStudentTeacher.tutorId":
+		if e.ComplexityRoot.HostedStudentTeacher.TutorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HostedStudentTeacher.TutorID(childComplexity), true
+
+	case "IneligibleSchool.reason":
+		if e.ComplexityRoot.IneligibleSchool.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IneligibleSchool.Reason(childComplexity), true
+	case "IneligibleSchool.schoolId":
+		if e.ComplexityRoot.IneligibleSchool.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IneligibleSchool.SchoolID(childComplexity), true
+	case "IneligibleSchool.schoolName":
+		if e.ComplexityRoot.IneligibleSchool.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IneligibleSchool.SchoolName(childComplexity), true
+
+	case "LessonObservation.acknowledgedAt":
+		if e.ComplexityRoot.LessonObservation.AcknowledgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.AcknowledgedAt(childComplexity), true
+	case "LessonObservation.actionPoints":
+		if e.ComplexityRoot.LessonObservation.ActionPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.ActionPoints(childComplexity), true
+	case "LessonObservation.amendments":
+		if e.ComplexityRoot.LessonObservation.Amendments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Amendments(childComplexity), true
+	case "LessonObservation.areasForDevelopment":
+		if e.ComplexityRoot.LessonObservation.AreasForDevelopment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.AreasForDevelopment(childComplexity), true
+	case "LessonObservation.class":
+		if e.ComplexityRoot.LessonObservation.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Class(childComplexity), true
+	case "LessonObservation.coObserverId":
+		if e.ComplexityRoot.LessonObservation.CoObserverID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.CoObserverID(childComplexity), true
+	case "LessonObservation.cosigned":
+		if e.ComplexityRoot.LessonObservation.Cosigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Cosigned(childComplexity), true
+	case "LessonObservation.date":
+		if e.ComplexityRoot.LessonObservation.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Date(childComplexity), true
+	case "LessonObservation.frameworkVersion":
+		if e.ComplexityRoot.LessonObservation.FrameworkVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.FrameworkVersion(childComplexity), true
+	case "LessonObservation.id":
+		if e.ComplexityRoot.LessonObservation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.ID(childComplexity), true
+	case "LessonObservation.observerId":
+		if e.ComplexityRoot.LessonObservation.ObserverID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.ObserverID(childComplexity), true
+	case "LessonObservation.observerName":
+		if e.ComplexityRoot.LessonObservation.ObserverName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.ObserverName(childComplexity), true
+	case "LessonObservation.observerRole":
+		if e.ComplexityRoot.LessonObservation.ObserverRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.ObserverRole(childComplexity), true
+	case "LessonObservation.ratings":
+		if e.ComplexityRoot.LessonObservation.Ratings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Ratings(childComplexity), true
+	case "LessonObservation.recordedOn":
+		if e.ComplexityRoot.LessonObservation.RecordedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.RecordedOn(childComplexity), true
+	case "LessonObservation.response":
+		if e.ComplexityRoot.LessonObservation.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Response(childComplexity), true
+	case "LessonObservation.strengths":
+		if e.ComplexityRoot.LessonObservation.Strengths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Strengths(childComplexity), true
+	case "LessonObservation.subject":
+		if e.ComplexityRoot.LessonObservation.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Subject(childComplexity), true
+	case "LessonObservation.topic":
+		if e.ComplexityRoot.LessonObservation.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LessonObservation.Topic(childComplexity), true
+
+	case "Mentee.lastObservedOn":
+		if e.ComplexityRoot.Mentee.LastObservedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.LastObservedOn(childComplexity), true
+	case "Mentee.name":
+		if e.ComplexityRoot.Mentee.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Name(childComplexity), true
+	case "Mentee.observationsDue":
+		if e.ComplexityRoot.Mentee.ObservationsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.ObservationsDue(childComplexity), true
+	case "Mentee.openConcerns":
+		if e.ComplexityRoot.Mentee.OpenConcerns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.OpenConcerns(childComplexity), true
+	case "Mentee.progress":
+		if e.ComplexityRoot.Mentee.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Progress(childComplexity), true
+	case "Mentee.recordId":
+		if e.ComplexityRoot.Mentee.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.RecordID(childComplexity), true
+	case "Mentee.round":
+		if e.ComplexityRoot.Mentee.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Round(childComplexity), true
+	case "Mentee.schoolId":
+		if e.ComplexityRoot.Mentee.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.SchoolID(childComplexity), true
+	case "Mentee.studentId":
+		if e.ComplexityRoot.Mentee.StudentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.StudentID(childComplexity), true
+	case "Mentee.subject":
+		if e.ComplexityRoot.Mentee.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Subject(childComplexity), true
+	case "Mentee.unacknowledged":
+		if e.ComplexityRoot.Mentee.Unacknowledged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Unacknowledged(childComplexity), true
+	case "Mentee.windows":
+		if e.ComplexityRoot.Mentee.Windows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentee.Windows(childComplexity), true
+
+	case "MentorSchool.id":
+		if e.ComplexityRoot.MentorSchool.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorSchool.ID(childComplexity), true
+	case "MentorSchool.name":
+		if e.ComplexityRoot.MentorSchool.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorSchool.Name(childComplexity), true
+
+	case "MentorTraining.certificateId":
+		if e.ComplexityRoot.MentorTraining.CertificateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.CertificateID(childComplexity), true
+	case "MentorTraining.completedOn":
+		if e.ComplexityRoot.MentorTraining.CompletedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.CompletedOn(childComplexity), true
+	case "MentorTraining.course":
+		if e.ComplexityRoot.MentorTraining.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.Course(childComplexity), true
+	case "MentorTraining.expiresOn":
+		if e.ComplexityRoot.MentorTraining.ExpiresOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.ExpiresOn(childComplexity), true
+	case "MentorTraining.issuer":
+		if e.ComplexityRoot.MentorTraining.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.Issuer(childComplexity), true
+	case "MentorTraining.level":
+		if e.ComplexityRoot.MentorTraining.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.Level(childComplexity), true
+	case "MentorTraining.schoolId":
+		if e.ComplexityRoot.MentorTraining.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorTraining.SchoolID(childComplexity), true
+
+	case "MentorView.id":
+		if e.ComplexityRoot.MentorView.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorView.ID(childComplexity), true
+	case "MentorView.mentees":
+		if e.ComplexityRoot.MentorView.Mentees == nil {
+			break
+		}
+
+		args, err := ec.field_MentorView_mentees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MentorView.Mentees(childComplexity, args["roundId"].(*string)), true
+	case "MentorView.name":
+		if e.ComplexityRoot.MentorView.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorView.Name(childComplexity), true
+	case "MentorView.school":
+		if e.ComplexityRoot.MentorView.School == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorView.School(childComplexity), true
+	case "MentorView.trainings":
+		if e.ComplexityRoot.MentorView.Trainings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorView.Trainings(childComplexity), true
+
+	case "MentoringConcern.category":
+		if e.ComplexityRoot.MentoringConcern.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.Category(childComplexity), true
+	case "MentoringConcern.description":
+		if e.ComplexityRoot.MentoringConcern.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.Description(childComplexity), true
+	case "MentoringConcern.id":
+		if e.ComplexityRoot.MentoringConcern.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.ID(childComplexity), true
+	case "MentoringConcern.note":
+		if e.ComplexityRoot.MentoringConcern.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.Note(childComplexity), true
+	case "MentoringConcern.raisedAt":
+		if e.ComplexityRoot.MentoringConcern.RaisedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.RaisedAt(childComplexity), true
+	case "MentoringConcern.raisedBy":
+		if e.ComplexityRoot.MentoringConcern.RaisedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.RaisedBy(childComplexity), true
+	case "MentoringConcern.resolvedAt":
+		if e.ComplexityRoot.MentoringConcern.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.ResolvedAt(childComplexity), true
+	case "MentoringConcern.severity":
+		if e.ComplexityRoot.MentoringConcern.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringConcern.Severity(childComplexity), true
+
+	case "MentoringMeeting.date":
+		if e.ComplexityRoot.MentoringMeeting.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.Date(childComplexity), true
+	case "MentoringMeeting.id":
+		if e.ComplexityRoot.MentoringMeeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.ID(childComplexity), true
+	case "MentoringMeeting.mentorId":
+		if e.ComplexityRoot.MentoringMeeting.MentorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.MentorID(childComplexity), true
+	case "MentoringMeeting.minutes":
+		if e.ComplexityRoot.MentoringMeeting.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.Minutes(childComplexity), true
+	case "MentoringMeeting.targets":
+		if e.ComplexityRoot.MentoringMeeting.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.Targets(childComplexity), true
+	case "MentoringMeeting.topics":
+		if e.ComplexityRoot.MentoringMeeting.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringMeeting.Topics(childComplexity), true
+
+	case "MentoringPolicy.amendDays":
+		if e.ComplexityRoot.MentoringPolicy.AmendDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringPolicy.AmendDays(childComplexity), true
+	case "MentoringPolicy.minMentorObservations":
+		if e.ComplexityRoot.MentoringPolicy.MinMentorObservations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringPolicy.MinMentorObservations(childComplexity), true
+	case "MentoringPolicy.minTutorObservations":
+		if e.ComplexityRoot.MentoringPolicy.MinTutorObservations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringPolicy.MinTutorObservations(childComplexity), true
+
+	case "MentoringRound.id":
+		if e.ComplexityRoot.MentoringRound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringRound.ID(childComplexity), true
+	case "MentoringRound.name":
+		if e.ComplexityRoot.MentoringRound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentoringRound.Name(childComplexity), true
 
 	case "Mutation.acknowledgeObservation":
 		if e.ComplexityRoot.Mutation.AcknowledgeObservation == nil {
@@ -731,6 +2886,156 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawOffer(childComplexity, args["input"].(map[string]any), args["idempotencyKey"].(*string), args["expectedVersion"].(*int)), true
 
+	case "NamedPerson.id":
+		if e.ComplexityRoot.NamedPerson.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NamedPerson.ID(childComplexity), true
+	case "NamedPerson.name":
+		if e.ComplexityRoot.NamedPerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NamedPerson.Name(childComplexity), true
+
+	case "NotChosenSchool.rank":
+		if e.ComplexityRoot.NotChosenSchool.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotChosenSchool.Rank(childComplexity), true
+	case "NotChosenSchool.reason":
+		if e.ComplexityRoot.NotChosenSchool.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotChosenSchool.Reason(childComplexity), true
+	case "NotChosenSchool.schoolId":
+		if e.ComplexityRoot.NotChosenSchool.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotChosenSchool.SchoolID(childComplexity), true
+
+	case "ObservationCoverage.meetingMinimum":
+		if e.ComplexityRoot.ObservationCoverage.MeetingMinimum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationCoverage.MeetingMinimum(childComplexity), true
+	case "ObservationCoverage.records":
+		if e.ComplexityRoot.ObservationCoverage.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationCoverage.Records(childComplexity), true
+	case "ObservationCoverage.share":
+		if e.ComplexityRoot.ObservationCoverage.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationCoverage.Share(childComplexity), true
+
+	case "ObservationProgress.mentor":
+		if e.ComplexityRoot.ObservationProgress.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.Mentor(childComplexity), true
+	case "ObservationProgress.mentorDue":
+		if e.ComplexityRoot.ObservationProgress.MentorDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.MentorDue(childComplexity), true
+	case "ObservationProgress.minimumMentor":
+		if e.ComplexityRoot.ObservationProgress.MinimumMentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.MinimumMentor(childComplexity), true
+	case "ObservationProgress.minimumTutor":
+		if e.ComplexityRoot.ObservationProgress.MinimumTutor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.MinimumTutor(childComplexity), true
+	case "ObservationProgress.teacher":
+		if e.ComplexityRoot.ObservationProgress.Teacher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.Teacher(childComplexity), true
+	case "ObservationProgress.tutor":
+		if e.ComplexityRoot.ObservationProgress.Tutor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.Tutor(childComplexity), true
+	case "ObservationProgress.tutorDue":
+		if e.ComplexityRoot.ObservationProgress.TutorDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationProgress.TutorDue(childComplexity), true
+
+	case "ObservationTally.mentor":
+		if e.ComplexityRoot.ObservationTally.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.Mentor(childComplexity), true
+	case "ObservationTally.met":
+		if e.ComplexityRoot.ObservationTally.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.Met(childComplexity), true
+	case "ObservationTally.minimumMentor":
+		if e.ComplexityRoot.ObservationTally.MinimumMentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.MinimumMentor(childComplexity), true
+	case "ObservationTally.minimumTutor":
+		if e.ComplexityRoot.ObservationTally.MinimumTutor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.MinimumTutor(childComplexity), true
+	case "ObservationTally.teacher":
+		if e.ComplexityRoot.ObservationTally.Teacher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.Teacher(childComplexity), true
+	case "ObservationTally.tutor":
+		if e.ComplexityRoot.ObservationTally.Tutor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationTally.Tutor(childComplexity), true
+
+	case "OfferedSubject.filled":
+		if e.ComplexityRoot.OfferedSubject.Filled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferedSubject.Filled(childComplexity), true
+	case "OfferedSubject.places":
+		if e.ComplexityRoot.OfferedSubject.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferedSubject.Places(childComplexity), true
+	case "OfferedSubject.subject":
+		if e.ComplexityRoot.OfferedSubject.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferedSubject.Subject(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -744,12 +3049,1224 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PartnershipAgreement.coreSubjects":
+		if e.ComplexityRoot.PartnershipAgreement.CoreSubjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.CoreSubjects(childComplexity), true
+	case "PartnershipAgreement.draft":
+		if e.ComplexityRoot.PartnershipAgreement.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.Draft(childComplexity), true
+	case "PartnershipAgreement.endReason":
+		if e.ComplexityRoot.PartnershipAgreement.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.EndReason(childComplexity), true
+	case "PartnershipAgreement.endedOn":
+		if e.ComplexityRoot.PartnershipAgreement.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.EndedOn(childComplexity), true
+	case "PartnershipAgreement.englishKla":
+		if e.ComplexityRoot.PartnershipAgreement.EnglishKla == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.EnglishKla(childComplexity), true
+	case "PartnershipAgreement.firstSchoolYear":
+		if e.ComplexityRoot.PartnershipAgreement.FirstSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.FirstSchoolYear(childComplexity), true
+	case "PartnershipAgreement.id":
+		if e.ComplexityRoot.PartnershipAgreement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.ID(childComplexity), true
+	case "PartnershipAgreement.lastSchoolYear":
+		if e.ComplexityRoot.PartnershipAgreement.LastSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.LastSchoolYear(childComplexity), true
+	case "PartnershipAgreement.maxPlaces":
+		if e.ComplexityRoot.PartnershipAgreement.MaxPlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.MaxPlaces(childComplexity), true
+	case "PartnershipAgreement.minPlaces":
+		if e.ComplexityRoot.PartnershipAgreement.MinPlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipAgreement.MinPlaces(childComplexity), true
+
+	case "PlacementRound.declines":
+		if e.ComplexityRoot.PlacementRound.Declines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Declines(childComplexity), true
+	case "PlacementRound.id":
+		if e.ComplexityRoot.PlacementRound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.ID(childComplexity), true
+	case "PlacementRound.ineligibleSchools":
+		if e.ComplexityRoot.PlacementRound.IneligibleSchools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.IneligibleSchools(childComplexity), true
+	case "PlacementRound.maxPreferences":
+		if e.ComplexityRoot.PlacementRound.MaxPreferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.MaxPreferences(childComplexity), true
+	case "PlacementRound.maxTravelMinutes":
+		if e.ComplexityRoot.PlacementRound.MaxTravelMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.MaxTravelMinutes(childComplexity), true
+	case "PlacementRound.name":
+		if e.ComplexityRoot.PlacementRound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Name(childComplexity), true
+	case "PlacementRound.offerDeadline":
+		if e.ComplexityRoot.PlacementRound.OfferDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.OfferDeadline(childComplexity), true
+	case "PlacementRound.offers":
+		if e.ComplexityRoot.PlacementRound.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Offers(childComplexity), true
+	case "PlacementRound.preferenceDeadline":
+		if e.ComplexityRoot.PlacementRound.PreferenceDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.PreferenceDeadline(childComplexity), true
+	case "PlacementRound.registrations":
+		if e.ComplexityRoot.PlacementRound.Registrations == nil {
+			break
+		}
+
+		args, err := ec.field_PlacementRound_registrations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PlacementRound.Registrations(childComplexity, args["status"].(*PlacementStatus), args["subject"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "PlacementRound.schoolYear":
+		if e.ComplexityRoot.PlacementRound.SchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.SchoolYear(childComplexity), true
+	case "PlacementRound.status":
+		if e.ComplexityRoot.PlacementRound.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Status(childComplexity), true
+	case "PlacementRound.summary":
+		if e.ComplexityRoot.PlacementRound.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Summary(childComplexity), true
+	case "PlacementRound.windows":
+		if e.ComplexityRoot.PlacementRound.Windows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRound.Windows(childComplexity), true
+
+	case "PlacementRoundConnection.edges":
+		if e.ComplexityRoot.PlacementRoundConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRoundConnection.Edges(childComplexity), true
+	case "PlacementRoundConnection.pageInfo":
+		if e.ComplexityRoot.PlacementRoundConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRoundConnection.PageInfo(childComplexity), true
+	case "PlacementRoundConnection.totalCount":
+		if e.ComplexityRoot.PlacementRoundConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRoundConnection.TotalCount(childComplexity), true
+
+	case "PlacementRoundEdge.cursor":
+		if e.ComplexityRoot.PlacementRoundEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRoundEdge.Cursor(childComplexity), true
+	case "PlacementRoundEdge.node":
+		if e.ComplexityRoot.PlacementRoundEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacementRoundEdge.Node(childComplexity), true
+
+	case "PracticumWindow.from":
+		if e.ComplexityRoot.PracticumWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticumWindow.From(childComplexity), true
+	case "PracticumWindow.name":
+		if e.ComplexityRoot.PracticumWindow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticumWindow.Name(childComplexity), true
+	case "PracticumWindow.to":
+		if e.ComplexityRoot.PracticumWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticumWindow.To(childComplexity), true
+
+	case "Query.competencyFramework":
+		if e.ComplexityRoot.Query.CompetencyFramework == nil {
+			break
+		}
+
+		args, err := ec.field_Query_competencyFramework_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompetencyFramework(childComplexity, args["version"].(*int)), true
+	case "Query.facultyDashboard":
+		if e.ComplexityRoot.Query.FacultyDashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_facultyDashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FacultyDashboard(childComplexity, args["roundId"].(string)), true
+	case "Query.forum":
+		if e.ComplexityRoot.Query.Forum == nil {
+			break
+		}
+
+		args, err := ec.field_Query_forum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Forum(childComplexity, args["year"].(int)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["streamId"].(string), args["first"].(*int), args["after"].(*string)), true
+
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.mentor":
+		if e.ComplexityRoot.Query.Mentor == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Mentor(childComplexity, args["id"].(string)), true
+	case "Query.mentoringPolicy":
+		if e.ComplexityRoot.Query.MentoringPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MentoringPolicy(childComplexity), true
+	case "Query.placementRound":
+		if e.ComplexityRoot.Query.PlacementRound == nil {
+			break
+		}
+
+		args, err := ec.field_Query_placementRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlacementRound(childComplexity, args["id"].(string)), true
+	case "Query.placementRounds":
+		if e.ComplexityRoot.Query.PlacementRounds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_placementRounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlacementRounds(childComplexity, args["schoolYear"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "Query.school":
+		if e.ComplexityRoot.Query.School == nil {
+			break
+		}
+
+		args, err := ec.field_Query_school_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.School(childComplexity, args["id"].(string)), true
+	case "Query.schoolDashboard":
+		if e.ComplexityRoot.Query.SchoolDashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schoolDashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SchoolDashboard(childComplexity, args["schoolId"].(string), args["roundId"].(*string)), true
+	case "Query.schools":
+		if e.ComplexityRoot.Query.Schools == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schools_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Schools(childComplexity, args["district"].(*string), args["level"].(*string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.studentTeacher":
+		if e.ComplexityRoot.Query.StudentTeacher == nil {
+			break
+		}
+
+		args, err := ec.field_Query_studentTeacher_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StudentTeacher(childComplexity, args["id"].(string), args["roundId"].(*string)), true
+
+	case "RenewalDue.agreementId":
+		if e.ComplexityRoot.RenewalDue.AgreementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDue.AgreementID(childComplexity), true
+	case "RenewalDue.lastSchoolYear":
+		if e.ComplexityRoot.RenewalDue.LastSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDue.LastSchoolYear(childComplexity), true
+	case "RenewalDue.onForumAgenda":
+		if e.ComplexityRoot.RenewalDue.OnForumAgenda == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDue.OnForumAgenda(childComplexity), true
+	case "RenewalDue.schoolId":
+		if e.ComplexityRoot.RenewalDue.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDue.SchoolID(childComplexity), true
+	case "RenewalDue.schoolName":
+		if e.ComplexityRoot.RenewalDue.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDue.SchoolName(childComplexity), true
+
+	case "RoundPlacement.exception":
+		if e.ComplexityRoot.RoundPlacement.Exception == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.Exception(childComplexity), true
+	case "RoundPlacement.mentorId":
+		if e.ComplexityRoot.RoundPlacement.MentorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.MentorID(childComplexity), true
+	case "RoundPlacement.overridden":
+		if e.ComplexityRoot.RoundPlacement.Overridden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.Overridden(childComplexity), true
+	case "RoundPlacement.overrideReason":
+		if e.ComplexityRoot.RoundPlacement.OverrideReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.OverrideReason(childComplexity), true
+	case "RoundPlacement.rank":
+		if e.ComplexityRoot.RoundPlacement.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.Rank(childComplexity), true
+	case "RoundPlacement.schoolId":
+		if e.ComplexityRoot.RoundPlacement.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.SchoolID(childComplexity), true
+	case "RoundPlacement.schoolName":
+		if e.ComplexityRoot.RoundPlacement.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.SchoolName(childComplexity), true
+	case "RoundPlacement.status":
+		if e.ComplexityRoot.RoundPlacement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.Status(childComplexity), true
+	case "RoundPlacement.subject":
+		if e.ComplexityRoot.RoundPlacement.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.Subject(childComplexity), true
+	case "RoundPlacement.travelMinutes":
+		if e.ComplexityRoot.RoundPlacement.TravelMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlacement.TravelMinutes(childComplexity), true
+
+	case "RoundPlaces.filled":
+		if e.ComplexityRoot.RoundPlaces.Filled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlaces.Filled(childComplexity), true
+	case "RoundPlaces.offered":
+		if e.ComplexityRoot.RoundPlaces.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlaces.Offered(childComplexity), true
+	case "RoundPlaces.round":
+		if e.ComplexityRoot.RoundPlaces.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlaces.Round(childComplexity), true
+	case "RoundPlaces.subject":
+		if e.ComplexityRoot.RoundPlaces.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoundPlaces.Subject(childComplexity), true
+
+	case "School.agreements":
+		if e.ComplexityRoot.School.Agreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Agreements(childComplexity), true
+	case "School.contact":
+		if e.ComplexityRoot.School.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Contact(childComplexity), true
+	case "School.district":
+		if e.ComplexityRoot.School.District == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.District(childComplexity), true
+	case "School.id":
+		if e.ComplexityRoot.School.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.ID(childComplexity), true
+	case "School.level":
+		if e.ComplexityRoot.School.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Level(childComplexity), true
+	case "School.name":
+		if e.ComplexityRoot.School.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Name(childComplexity), true
+	case "School.teachers":
+		if e.ComplexityRoot.School.Teachers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.School.Teachers(childComplexity), true
+
+	case "SchoolConnection.edges":
+		if e.ComplexityRoot.SchoolConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolConnection.Edges(childComplexity), true
+	case "SchoolConnection.pageInfo":
+		if e.ComplexityRoot.SchoolConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolConnection.PageInfo(childComplexity), true
+	case "SchoolConnection.totalCount":
+		if e.ComplexityRoot.SchoolConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolConnection.TotalCount(childComplexity), true
+
+	case "SchoolContact.email":
+		if e.ComplexityRoot.SchoolContact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolContact.Email(childComplexity), true
+	case "SchoolContact.name":
+		if e.ComplexityRoot.SchoolContact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolContact.Name(childComplexity), true
+	case "SchoolContact.phone":
+		if e.ComplexityRoot.SchoolContact.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolContact.Phone(childComplexity), true
+
+	case "SchoolDashboard.forumParticipation":
+		if e.ComplexityRoot.SchoolDashboard.ForumParticipation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.ForumParticipation(childComplexity), true
+	case "SchoolDashboard.openConcerns":
+		if e.ComplexityRoot.SchoolDashboard.OpenConcerns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.OpenConcerns(childComplexity), true
+	case "SchoolDashboard.partnership":
+		if e.ComplexityRoot.SchoolDashboard.Partnership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.Partnership(childComplexity), true
+	case "SchoolDashboard.places":
+		if e.ComplexityRoot.SchoolDashboard.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.Places(childComplexity), true
+	case "SchoolDashboard.placesByRound":
+		if e.ComplexityRoot.SchoolDashboard.PlacesByRound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.PlacesByRound(childComplexity), true
+	case "SchoolDashboard.round":
+		if e.ComplexityRoot.SchoolDashboard.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.Round(childComplexity), true
+	case "SchoolDashboard.school":
+		if e.ComplexityRoot.SchoolDashboard.School == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.School(childComplexity), true
+	case "SchoolDashboard.studentTeachers":
+		if e.ComplexityRoot.SchoolDashboard.StudentTeachers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolDashboard.StudentTeachers(childComplexity), true
+
+	case "SchoolEdge.cursor":
+		if e.ComplexityRoot.SchoolEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolEdge.Cursor(childComplexity), true
+	case "SchoolEdge.node":
+		if e.ComplexityRoot.SchoolEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolEdge.Node(childComplexity), true
+
+	case "SchoolOffer.capacity":
+		if e.ComplexityRoot.SchoolOffer.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.Capacity(childComplexity), true
+	case "SchoolOffer.schoolId":
+		if e.ComplexityRoot.SchoolOffer.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.SchoolID(childComplexity), true
+	case "SchoolOffer.schoolName":
+		if e.ComplexityRoot.SchoolOffer.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.SchoolName(childComplexity), true
+	case "SchoolOffer.subjects":
+		if e.ComplexityRoot.SchoolOffer.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.Subjects(childComplexity), true
+	case "SchoolOffer.warnings":
+		if e.ComplexityRoot.SchoolOffer.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.Warnings(childComplexity), true
+	case "SchoolOffer.withdrawReason":
+		if e.ComplexityRoot.SchoolOffer.WithdrawReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.WithdrawReason(childComplexity), true
+	case "SchoolOffer.withdrawn":
+		if e.ComplexityRoot.SchoolOffer.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolOffer.Withdrawn(childComplexity), true
+
+	case "SchoolParticipation.attended":
+		if e.ComplexityRoot.SchoolParticipation.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolParticipation.Attended(childComplexity), true
+	case "SchoolParticipation.delegates":
+		if e.ComplexityRoot.SchoolParticipation.Delegates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolParticipation.Delegates(childComplexity), true
+	case "SchoolParticipation.schoolId":
+		if e.ComplexityRoot.SchoolParticipation.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolParticipation.SchoolID(childComplexity), true
+
+	case "SchoolPartnership.agreementId":
+		if e.ComplexityRoot.SchoolPartnership.AgreementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.AgreementID(childComplexity), true
+	case "SchoolPartnership.draft":
+		if e.ComplexityRoot.SchoolPartnership.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.Draft(childComplexity), true
+	case "SchoolPartnership.endedOn":
+		if e.ComplexityRoot.SchoolPartnership.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.EndedOn(childComplexity), true
+	case "SchoolPartnership.firstSchoolYear":
+		if e.ComplexityRoot.SchoolPartnership.FirstSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.FirstSchoolYear(childComplexity), true
+	case "SchoolPartnership.lastSchoolYear":
+		if e.ComplexityRoot.SchoolPartnership.LastSchoolYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.LastSchoolYear(childComplexity), true
+	case "SchoolPartnership.yearOfTerm":
+		if e.ComplexityRoot.SchoolPartnership.YearOfTerm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolPartnership.YearOfTerm(childComplexity), true
+
+	case "SchoolTeacher.id":
+		if e.ComplexityRoot.SchoolTeacher.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolTeacher.ID(childComplexity), true
+	case "SchoolTeacher.loadLimit":
+		if e.ComplexityRoot.SchoolTeacher.LoadLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolTeacher.LoadLimit(childComplexity), true
+	case "SchoolTeacher.mentorSubjects":
+		if e.ComplexityRoot.SchoolTeacher.MentorSubjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolTeacher.MentorSubjects(childComplexity), true
+	case "SchoolTeacher.name":
+		if e.ComplexityRoot.SchoolTeacher.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchoolTeacher.Name(childComplexity), true
+
+	case "SharedPractice.id":
+		if e.ComplexityRoot.SharedPractice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.ID(childComplexity), true
+	case "SharedPractice.links":
+		if e.ComplexityRoot.SharedPractice.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.Links(childComplexity), true
+	case "SharedPractice.schoolId":
+		if e.ComplexityRoot.SharedPractice.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.SchoolID(childComplexity), true
+	case "SharedPractice.sharedAt":
+		if e.ComplexityRoot.SharedPractice.SharedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.SharedAt(childComplexity), true
+	case "SharedPractice.subject":
+		if e.ComplexityRoot.SharedPractice.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.Subject(childComplexity), true
+	case "SharedPractice.summary":
+		if e.ComplexityRoot.SharedPractice.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.Summary(childComplexity), true
+	case "SharedPractice.title":
+		if e.ComplexityRoot.SharedPractice.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.Title(childComplexity), true
+	case "SharedPractice.year":
+		if e.ComplexityRoot.SharedPractice.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPractice.Year(childComplexity), true
+
+	case "SharedPracticeConnection.edges":
+		if e.ComplexityRoot.SharedPracticeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPracticeConnection.Edges(childComplexity), true
+	case "SharedPracticeConnection.pageInfo":
+		if e.ComplexityRoot.SharedPracticeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPracticeConnection.PageInfo(childComplexity), true
+	case "SharedPracticeConnection.totalCount":
+		if e.ComplexityRoot.SharedPracticeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPracticeConnection.TotalCount(childComplexity), true
+
+	case "SharedPracticeEdge.cursor":
+		if e.ComplexityRoot.SharedPracticeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPracticeEdge.Cursor(childComplexity), true
+	case "SharedPracticeEdge.node":
+		if e.ComplexityRoot.SharedPracticeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPracticeEdge.Node(childComplexity), true
+
+	case "StudentAtRisk.id":
+		if e.ComplexityRoot.StudentAtRisk.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRisk.ID(childComplexity), true
+	case "StudentAtRisk.name":
+		if e.ComplexityRoot.StudentAtRisk.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRisk.Name(childComplexity), true
+	case "StudentAtRisk.reasons":
+		if e.ComplexityRoot.StudentAtRisk.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRisk.Reasons(childComplexity), true
+	case "StudentAtRisk.schoolId":
+		if e.ComplexityRoot.StudentAtRisk.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRisk.SchoolID(childComplexity), true
+	case "StudentAtRisk.subject":
+		if e.ComplexityRoot.StudentAtRisk.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRisk.Subject(childComplexity), true
+
+	case "StudentReflection.date":
+		if e.ComplexityRoot.StudentReflection.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentReflection.Date(childComplexity), true
+	case "StudentReflection.id":
+		if e.ComplexityRoot.StudentReflection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentReflection.ID(childComplexity), true
+	case "StudentReflection.submittedAt":
+		if e.ComplexityRoot.StudentReflection.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentReflection.SubmittedAt(childComplexity), true
+	case "StudentReflection.text":
+		if e.ComplexityRoot.StudentReflection.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentReflection.Text(childComplexity), true
+
+	case "StudentRegistration.explanation":
+		if e.ComplexityRoot.StudentRegistration.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Explanation(childComplexity), true
+	case "StudentRegistration.level":
+		if e.ComplexityRoot.StudentRegistration.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Level(childComplexity), true
+	case "StudentRegistration.name":
+		if e.ComplexityRoot.StudentRegistration.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Name(childComplexity), true
+	case "StudentRegistration.placement":
+		if e.ComplexityRoot.StudentRegistration.Placement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Placement(childComplexity), true
+	case "StudentRegistration.preferences":
+		if e.ComplexityRoot.StudentRegistration.Preferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Preferences(childComplexity), true
+	case "StudentRegistration.status":
+		if e.ComplexityRoot.StudentRegistration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Status(childComplexity), true
+	case "StudentRegistration.studentId":
+		if e.ComplexityRoot.StudentRegistration.StudentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.StudentID(childComplexity), true
+	case "StudentRegistration.subjects":
+		if e.ComplexityRoot.StudentRegistration.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.Subjects(childComplexity), true
+	case "StudentRegistration.unplacedReason":
+		if e.ComplexityRoot.StudentRegistration.UnplacedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistration.UnplacedReason(childComplexity), true
+
+	case "StudentRegistrationConnection.edges":
+		if e.ComplexityRoot.StudentRegistrationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistrationConnection.Edges(childComplexity), true
+	case "StudentRegistrationConnection.pageInfo":
+		if e.ComplexityRoot.StudentRegistrationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistrationConnection.PageInfo(childComplexity), true
+	case "StudentRegistrationConnection.totalCount":
+		if e.ComplexityRoot.StudentRegistrationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistrationConnection.TotalCount(childComplexity), true
+
+	case "StudentRegistrationEdge.cursor":
+		if e.ComplexityRoot.StudentRegistrationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistrationEdge.Cursor(childComplexity), true
+	case "StudentRegistrationEdge.node":
+		if e.ComplexityRoot.StudentRegistrationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentRegistrationEdge.Node(childComplexity), true
+
+	case "StudentTeacherMentor.assigned":
+		if e.ComplexityRoot.StudentTeacherMentor.Assigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherMentor.Assigned(childComplexity), true
+	case "StudentTeacherMentor.id":
+		if e.ComplexityRoot.StudentTeacherMentor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherMentor.ID(childComplexity), true
+	case "StudentTeacherMentor.name":
+		if e.ComplexityRoot.StudentTeacherMentor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherMentor.Name(childComplexity), true
+
+	case "StudentTeacherPlacement.schoolId":
+		if e.ComplexityRoot.StudentTeacherPlacement.SchoolID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherPlacement.SchoolID(childComplexity), true
+	case "StudentTeacherPlacement.schoolName":
+		if e.ComplexityRoot.StudentTeacherPlacement.SchoolName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherPlacement.SchoolName(childComplexity), true
+	case "StudentTeacherPlacement.status":
+		if e.ComplexityRoot.StudentTeacherPlacement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherPlacement.Status(childComplexity), true
+	case "StudentTeacherPlacement.subject":
+		if e.ComplexityRoot.StudentTeacherPlacement.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherPlacement.Subject(childComplexity), true
+
+	case "StudentTeacherView.assessment":
+		if e.ComplexityRoot.StudentTeacherView.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Assessment(childComplexity), true
+	case "StudentTeacherView.concerns":
+		if e.ComplexityRoot.StudentTeacherView.Concerns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Concerns(childComplexity), true
+	case "StudentTeacherView.lastObservedOn":
+		if e.ComplexityRoot.StudentTeacherView.LastObservedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.LastObservedOn(childComplexity), true
+	case "StudentTeacherView.meetings":
+		if e.ComplexityRoot.StudentTeacherView.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Meetings(childComplexity), true
+	case "StudentTeacherView.mentors":
+		if e.ComplexityRoot.StudentTeacherView.Mentors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Mentors(childComplexity), true
+	case "StudentTeacherView.moderation":
+		if e.ComplexityRoot.StudentTeacherView.Moderation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Moderation(childComplexity), true
+	case "StudentTeacherView.name":
+		if e.ComplexityRoot.StudentTeacherView.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Name(childComplexity), true
+	case "StudentTeacherView.observations":
+		if e.ComplexityRoot.StudentTeacherView.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Observations(childComplexity), true
+	case "StudentTeacherView.openConcerns":
+		if e.ComplexityRoot.StudentTeacherView.OpenConcerns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.OpenConcerns(childComplexity), true
+	case "StudentTeacherView.placement":
+		if e.ComplexityRoot.StudentTeacherView.Placement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Placement(childComplexity), true
+	case "StudentTeacherView.progress":
+		if e.ComplexityRoot.StudentTeacherView.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Progress(childComplexity), true
+	case "StudentTeacherView.recordId":
+		if e.ComplexityRoot.StudentTeacherView.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.RecordID(childComplexity), true
+	case "StudentTeacherView.reflections":
+		if e.ComplexityRoot.StudentTeacherView.Reflections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Reflections(childComplexity), true
+	case "StudentTeacherView.round":
+		if e.ComplexityRoot.StudentTeacherView.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Round(childComplexity), true
+	case "StudentTeacherView.studentId":
+		if e.ComplexityRoot.StudentTeacherView.StudentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.StudentID(childComplexity), true
+	case "StudentTeacherView.tutorId":
+		if e.ComplexityRoot.StudentTeacherView.TutorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.TutorID(childComplexity), true
+	case "StudentTeacherView.unacknowledged":
+		if e.ComplexityRoot.StudentTeacherView.Unacknowledged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Unacknowledged(childComplexity), true
+	case "StudentTeacherView.windows":
+		if e.ComplexityRoot.StudentTeacherView.Windows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentTeacherView.Windows(childComplexity), true
+
+	case "SubjectFill.confirmed":
+		if e.ComplexityRoot.SubjectFill.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectFill.Confirmed(childComplexity), true
+	case "SubjectFill.offered":
+		if e.ComplexityRoot.SubjectFill.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectFill.Offered(childComplexity), true
+	case "SubjectFill.placed":
+		if e.ComplexityRoot.SubjectFill.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectFill.Placed(childComplexity), true
+	case "SubjectFill.rate":
+		if e.ComplexityRoot.SubjectFill.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectFill.Rate(childComplexity), true
+	case "SubjectFill.subject":
+		if e.ComplexityRoot.SubjectFill.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectFill.Subject(childComplexity), true
+
+	case "SubjectPlaces.allocated":
+		if e.ComplexityRoot.SubjectPlaces.Allocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPlaces.Allocated(childComplexity), true
+	case "SubjectPlaces.confirmed":
+		if e.ComplexityRoot.SubjectPlaces.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPlaces.Confirmed(childComplexity), true
+	case "SubjectPlaces.declined":
+		if e.ComplexityRoot.SubjectPlaces.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPlaces.Declined(childComplexity), true
+	case "SubjectPlaces.offered":
+		if e.ComplexityRoot.SubjectPlaces.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPlaces.Offered(childComplexity), true
+	case "SubjectPlaces.subject":
+		if e.ComplexityRoot.SubjectPlaces.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPlaces.Subject(childComplexity), true
+
+	case "Subscription.facultyDashboard":
+		if e.ComplexityRoot.Subscription.FacultyDashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_facultyDashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FacultyDashboard(childComplexity, args["roundId"].(string)), true
+	case "Subscription.placementRound":
+		if e.ComplexityRoot.Subscription.PlacementRound == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_placementRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PlacementRound(childComplexity, args["id"].(string)), true
+	case "Subscription.schoolDashboard":
+		if e.ComplexityRoot.Subscription.SchoolDashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_schoolDashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SchoolDashboard(childComplexity, args["schoolId"].(string), args["roundId"].(*string)), true
+
+	case "UnplacedStudent.id":
+		if e.ComplexityRoot.UnplacedStudent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnplacedStudent.ID(childComplexity), true
+	case "UnplacedStudent.name":
+		if e.ComplexityRoot.UnplacedStudent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnplacedStudent.Name(childComplexity), true
+	case "UnplacedStudent.reason":
+		if e.ComplexityRoot.UnplacedStudent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnplacedStudent.Reason(childComplexity), true
+	case "UnplacedStudent.subjects":
+		if e.ComplexityRoot.UnplacedStudent.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnplacedStudent.Subjects(childComplexity), true
 
 	case "Viewer.id":
 		if e.ComplexityRoot.Viewer.ID == nil {
@@ -818,7 +4335,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegisterSchoolInput", ec.unmarshalInputRegisterSchoolInput),
 			graphql.NewInputUnmarshaler("RegisterStudentTeacherInput", ec.unmarshalInputRegisterStudentTeacherInput),
 			graphql.NewInputUnmarshaler("RenewPartnershipAgreementInput", ec.unmarshalInputRenewPartnershipAgreementInput),
-			graphql.NewInputUnmarshaler("RenewalInput", ec.unmarshalInputRenewalInput),
 			graphql.NewInputUnmarshaler("ResolveConcernInput", ec.unmarshalInputResolveConcernInput),
 			graphql.NewInputUnmarshaler("ReviewExpressionOfInterestInput", ec.unmarshalInputReviewExpressionOfInterestInput),
 			graphql.NewInputUnmarshaler("RunAllocationInput", ec.unmarshalInputRunAllocationInput),
@@ -877,6 +4393,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1028,7 +4561,9 @@ input AddForumSessionInput @goModel(model: "map[string]interface{}") {
 "The fields of the forum service's add-renewal-agenda-item command."
 input AddRenewalAgendaItemInput @goModel(model: "map[string]interface{}") {
   year: Int
-  Renewal: RenewalInput
+  schoolId: String
+  agreementId: String
+  lastSchoolYear: Int
 }
 
 "The fields of the placement service's add-teacher command."
@@ -1325,13 +4860,6 @@ input RenewPartnershipAgreementInput @goModel(model: "map[string]interface{}") {
   years: Int
 }
 
-"Renewal, as the services read it."
-input RenewalInput @goModel(model: "map[string]interface{}") {
-  schoolId: String
-  agreementId: String
-  lastSchoolYear: Int
-}
-
 "The fields of the mentoring service's resolve-concern command."
 input ResolveConcernInput @goModel(model: "map[string]interface{}") {
   recordId: String
@@ -1444,6 +4972,1080 @@ input WithdrawOfferInput @goModel(model: "map[string]interface{}") {
   reason: String
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/graphql/dashboards.graphqls", Input: `# The two dashboards: a school's (its partnership, places, the
+# student-teachers it hosts, their mentoring, its forum participation) and the
+# faculty's (one round across every school). Both are also subscriptions,
+# pushed again whenever the read models change what they show, and so is
+# the round view (placement.graphqls).
+
+extend type Query {
+  """
+  A school's dashboard for a round: the one asked for, or when roundId is
+  omitted the latest round the school offered places in. The partnership
+  office, the faculty and university tutors read any school's; a school
+  coordinator or teacher-mentor only their own school's (FORBIDDEN
+  otherwise); a student-teacher none.
+  """
+  schoolDashboard(schoolId: ID!, roundId: ID): SchoolDashboard
+  """
+  The faculty's dashboard for a round, across every school. For the
+  partnership office, the faculty and university tutors only.
+  """
+  facultyDashboard(roundId: ID!): FacultyDashboard
+}
+
+"""
+The dashboards, live: each sends the current value at once, then again
+whenever the read models change it (at most every 200 ms), until the client
+unsubscribes. Who may subscribe is checked once, at the start, by the same
+rules as the queries.
+"""
+type Subscription {
+  "schoolDashboard, live."
+  schoolDashboard(schoolId: ID!, roundId: ID): SchoolDashboard!
+  "facultyDashboard, live."
+  facultyDashboard(roundId: ID!): FacultyDashboard!
+  "placementRound (the round view), live; NOT_FOUND when there is no such round."
+  placementRound(id: ID!): PlacementRound!
+}
+
+"A school's partnership, places and mentoring, for one round."
+type SchoolDashboard {
+  school: DashboardSchool!
+  "The round shown; null when the school has offered places in none."
+  round: DashboardRound
+  "The agreement covering the round's school year (else the school's latest); null when it has none."
+  partnership: SchoolPartnership
+  "The round's places by subject."
+  places: [SubjectPlaces!]!
+  "Places offered and filled in each round of the partnership's term, by subject."
+  placesByRound: [RoundPlaces!]!
+  "The student-teachers placed at the school in the round (published or confirmed), by name."
+  studentTeachers: [HostedStudentTeacher!]!
+  "Concerns raised in the round about the school's student-teachers and not yet resolved, oldest first."
+  openConcerns: [Concern!]!
+  "The school at each year's partnership forum, by year."
+  forumParticipation: [ForumParticipation!]!
+}
+
+"A partner school as registered."
+type DashboardSchool {
+  id: ID!
+  name: String!
+  district: String!
+  "primary or secondary."
+  level: String!
+}
+
+"A placement round as the dashboards name it."
+type DashboardRound {
+  id: ID!
+  name: String!
+  "The school year the round places in: 2027 means 2027/28."
+  schoolYear: Int!
+  "open, allocated, published or closed."
+  status: String!
+}
+
+"A school's partnership agreement and where the round falls in its term."
+type SchoolPartnership {
+  agreementId: ID!
+  firstSchoolYear: Int!
+  lastSchoolYear: Int!
+  "The round's school year as a year of the term, 1 to its length; null when the round falls outside the term."
+  yearOfTerm: Int
+  "True while the school has not signed an agreement opened on its behalf."
+  draft: Boolean!
+  "The day the agreement ended before its term (2028-07-31), if it did."
+  endedOn: String
+}
+
+"A school's places in one subject of a round."
+type SubjectPlaces {
+  subject: String!
+  "Places offered (none once the offer is withdrawn)."
+  offered: Int!
+  "Student-teachers allocated, published or confirmed."
+  allocated: Int!
+  confirmed: Int!
+  "Placements the school declined."
+  declined: Int!
+}
+
+"A school's places in one subject of one round of its partnership term."
+type RoundPlaces {
+  round: DashboardRound!
+  subject: String!
+  offered: Int!
+  "Placements the school confirmed."
+  filled: Int!
+}
+
+"A student-teacher a school hosts in the round, with their mentoring so far."
+type HostedStudentTeacher {
+  id: ID!
+  name: String!
+  subject: String!
+  "published or confirmed."
+  status: String!
+  "The teacher-mentor, once assigned."
+  mentor: NamedPerson
+  "The university tutor, once assigned."
+  tutorId: ID
+  observations: ObservationTally!
+  "The day of the last observed lesson (2027-10-04)."
+  lastObservedOn: String
+  openConcerns: Int!
+  "The final recommendation (pass, fail or distinction) as moderated, else as submitted; null before the final assessment."
+  recommendation: String
+}
+
+"Someone the dashboards name: their id, and their name when it is known."
+type NamedPerson {
+  id: ID!
+  name: String
+}
+
+"A placement's observations against the mentoring policy's minimum."
+type ObservationTally {
+  "By the teacher-mentor."
+  mentor: Int!
+  "By other teachers of the host school (they count toward minimumMentor, as the mentor's do)."
+  teacher: Int!
+  "By the university tutor."
+  tutor: Int!
+  "Observations the school's teachers must make together."
+  minimumMentor: Int!
+  "Observations the tutor must make."
+  minimumTutor: Int!
+  "True when both minimums are reached."
+  met: Boolean!
+}
+
+"An open concern about a student-teacher."
+type Concern {
+  id: ID!
+  student: NamedPerson!
+  category: String!
+  severity: String!
+  raisedAt: Time!
+}
+
+"A school at one year's partnership forum."
+type ForumParticipation {
+  year: Int!
+  "The school's delegates registered (waiting list included), not counting cancelled registrations."
+  registered: Int!
+  "The school's delegates recorded as attending."
+  attended: Int!
+  "Sessions the school presented."
+  sessionsPresented: Int!
+}
+
+"One round across every school, for the faculty."
+type FacultyDashboard {
+  round: DashboardRound!
+  "Places offered and filled by subject."
+  fillRate: [SubjectFill!]!
+  "The places in subjects whose name starts with English (the English Key Learning Area)."
+  englishPlaces: EnglishPlaces!
+  "Student-teachers of the round the allocation left without a school, by name."
+  unplaced: [UnplacedStudent!]!
+  observationCoverage: ObservationCoverage!
+  "Student-teachers whose practicum is at risk, by name, each with why."
+  studentsAtRisk: [StudentAtRisk!]!
+  "Partnership agreements due for renewal by the round's school year, earliest first."
+  renewalsDue: [RenewalDue!]!
+  "The partnership forum of the round's school year; null when none is scheduled."
+  forumAttendance: ForumAttendance
+}
+
+"A round's places in one subject across every school."
+type SubjectFill {
+  subject: String!
+  "Places offered in offers not withdrawn."
+  offered: Int!
+  "Student-teachers allocated, published or confirmed."
+  placed: Int!
+  confirmed: Int!
+  "placed / offered; 0 when nothing is offered."
+  rate: Float!
+}
+
+"A round's places in the English Key Learning Area."
+type EnglishPlaces {
+  offered: Int!
+  placed: Int!
+}
+
+"A student-teacher with no school in the round, and why."
+type UnplacedStudent {
+  id: ID!
+  name: String!
+  subjects: [String!]!
+  reason: String!
+}
+
+"How many of a round's mentoring records have reached the minimum observations."
+type ObservationCoverage {
+  records: Int!
+  meetingMinimum: Int!
+  "meetingMinimum / records; 0 when there are no records."
+  share: Float!
+}
+
+"""
+A student-teacher at risk: with open concerns, a final recommendation other
+than a pass, or fewer observations than the minimum once the practicum
+windows have ended (by the date in Hong Kong).
+"""
+type StudentAtRisk {
+  id: ID!
+  name: String!
+  schoolId: ID!
+  subject: String!
+  reasons: [String!]!
+}
+
+"""
+An agreement due for renewal: its term ends by the round's school year and it
+has neither ended nor been followed by a later agreement; or it is on the
+renewal agenda of that year's forum.
+"""
+type RenewalDue {
+  schoolId: ID!
+  schoolName: String!
+  agreementId: ID!
+  lastSchoolYear: Int!
+  onForumAgenda: Boolean!
+}
+
+"Who came to a year's partnership forum."
+type ForumAttendance {
+  year: Int!
+  "Registrations not cancelled (waiting list included)."
+  registered: Int!
+  "Delegates recorded as attending."
+  attended: Int!
+  "Partner schools with at least one delegate attending."
+  schools: Int!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/graphql/forum.graphqls", Input: `# The forum view: a year's partnership forum, its programme, who registered
+# and came, the renewal agenda, shared practice, feedback and expressions of
+# interest from schools outside the partnership.
+#
+# Who sees what: the office, the faculty and tutors everything. A school
+# coordinator or teacher-mentor the forum, its sessions and the practice of
+# every school, but the registrations, participation and renewals of their own
+# school only; the feedback's ratings but not its comments; no expressions
+# of interest. A student-teacher the forum, its sessions and shared practice;
+# the other fields answer FORBIDDEN.
+
+extend type Query {
+  "A year's partnership forum; null when none is scheduled for that year."
+  forum(year: Int!): ForumView
+}
+
+"A year's partnership forum."
+type ForumView {
+  year: Int!
+  "The forum's day, as 2027-11-20."
+  date: String!
+  venue: String!
+  "Where to join online; empty when the forum is in person only."
+  onlineLink: String!
+  theme: String!
+  "The programme, in the order the sessions were added."
+  sessions: [ForumSession!]!
+  """
+  Registrations, session by session, first come first; within one session
+  when sessionId is given. A school coordinator or mentor sees their school's
+  delegates only.
+  """
+  registrations(sessionId: ID, first: Int = 50, after: String): ForumRegistrationConnection!
+  "Each school's delegates and how many came, by school id; a school coordinator or mentor sees their school's only."
+  participation: [SchoolParticipation!]!
+  "Partnership agreements in their last year, on the forum's renewal agenda, by school id."
+  renewalsDue: [ForumRenewal!]!
+  "Practice shared for the year, newest first: of one subject when subject is given; with every word of search (any case) in its title or summary when search is given."
+  practice(subject: String, search: String, first: Int = 50, after: String): SharedPracticeConnection!
+  "What respondents answered to the forum's feedback questionnaire."
+  feedback: FeedbackSummary!
+  """
+  Expressions of interest from schools outside the partnership, oldest first,
+  whatever the year they came in; status is pending, accepted or declined.
+  """
+  expressionsOfInterest(status: String, first: Int = 50, after: String): ExpressionOfInterestConnection!
+}
+
+"A session of the forum's programme, with its places."
+type ForumSession {
+  id: ID!
+  title: String!
+  "sharing, workshop, panel or keynote."
+  format: String!
+  presenter: String!
+  "The partner school presenting, if any."
+  presenterSchoolId: ID
+  capacity: Int!
+  "Registrations holding a place (not cancelled, not waiting)."
+  registered: Int!
+  "Registrations on the waiting list."
+  waitlisted: Int!
+  "Registrations recorded as attended."
+  attended: Int!
+}
+
+"A person registered for a session."
+type ForumRegistration {
+  id: ID!
+  sessionId: ID!
+  personId: ID!
+  name: String!
+  "school (a school's delegate) or faculty."
+  kind: String!
+  schoolId: ID
+  waitlisted: Boolean!
+  cancelled: Boolean!
+  "Null until attendance is recorded."
+  attended: Boolean
+  registeredAt: Time!
+}
+
+type ForumRegistrationEdge {
+  cursor: String!
+  node: ForumRegistration!
+}
+
+type ForumRegistrationConnection {
+  edges: [ForumRegistrationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A school's part in a forum."
+type SchoolParticipation {
+  schoolId: ID!
+  "People of the school with a registration that stands."
+  delegates: Int!
+  "People of the school recorded as attending a session."
+  attended: Int!
+}
+
+"A partnership agreement due for renewal, on the forum's agenda."
+type ForumRenewal {
+  schoolId: ID!
+  agreementId: ID!
+  lastSchoolYear: Int!
+}
+
+"A school's write-up of a mentoring practice, for the partnership's portfolio."
+type SharedPractice {
+  id: ID!
+  schoolId: ID!
+  year: Int!
+  title: String!
+  summary: String!
+  subject: String!
+  links: [String!]!
+  sharedAt: Time!
+}
+
+type SharedPracticeEdge {
+  cursor: String!
+  node: SharedPractice!
+}
+
+type SharedPracticeConnection {
+  edges: [SharedPracticeEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"The forum's feedback questionnaire, answered."
+type FeedbackSummary {
+  "People who answered (a second answer replaces the first)."
+  respondents: Int!
+  "The average rating of each rated question, by question id."
+  ratings: [FeedbackRating!]!
+  "Answers in words, by respondent then question; for the office, the faculty and tutors only."
+  comments(first: Int = 50, after: String): FeedbackCommentConnection!
+}
+
+"The answers to one rated question (1 to 5)."
+type FeedbackRating {
+  question: String!
+  average: Float!
+  "How many respondents rated it."
+  responses: Int!
+}
+
+"One answer in words."
+type FeedbackComment {
+  respondentId: ID!
+  "The respondent's school, for school staff."
+  schoolId: ID
+  question: String!
+  text: String!
+}
+
+type FeedbackCommentEdge {
+  cursor: String!
+  node: FeedbackComment!
+}
+
+type FeedbackCommentConnection {
+  edges: [FeedbackCommentEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A school outside the partnership asking to join it."
+type ExpressionOfInterest {
+  id: ID!
+  schoolName: String!
+  district: String!
+  level: String!
+  contactName: String!
+  contactEmail: String!
+  subjects: [String!]!
+  placesOffered: Int!
+  "pending, accepted or declined."
+  status: String!
+  reviewReason: String
+  "The partner school an accepted expression of interest became."
+  schoolId: ID
+  expressedAt: Time!
+  reviewedAt: Time
+}
+
+type ExpressionOfInterestEdge {
+  cursor: String!
+  node: ExpressionOfInterest!
+}
+
+type ExpressionOfInterestConnection {
+  edges: [ExpressionOfInterestEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/graphql/history.graphqls", Input: `# The history of a record (an event stream): who did what, when, in which
+# role.
+
+extend type Query {
+  """
+  The history of a stream, oldest first. The office, the faculty and tutors
+  read any stream. A school coordinator or teacher-mentor reads their school's
+  stream (school-<school>), its offers (offer-<round>-<school>) and the
+  mentoring records (record-<id>) of the student-teachers placed there; a
+  student-teacher their own streams (student-<round>-<student>) and their
+  mentoring records. Any other stream answers FORBIDDEN.
+  """
+  history(streamId: String!, first: Int = 50, after: String): HistoryConnection!
+}
+
+"One thing done to a record."
+type HistoryEntry {
+  "The service that recorded it: placement, mentoring or forum."
+  service: String!
+  "Its place in the stream, from 1."
+  version: Int!
+  "Its place in the service's whole log."
+  position: Int!
+  "The event's type, as placement.school.registered.v1."
+  type: String!
+  occurredAt: Time!
+  actor: HistoryActor!
+}
+
+"Who did it, in which role."
+type HistoryActor {
+  id: ID!
+  "A role of the partnership, or SYSTEM for a process acting for the office."
+  role: String!
+  schoolId: ID
+}
+
+type HistoryEdge {
+  cursor: String!
+  node: HistoryEntry!
+}
+
+type HistoryConnection {
+  edges: [HistoryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/graphql/mentoring.graphqls", Input: `# The mentoring views: a student-teacher's placement and mentoring record
+# (observations with their ratings over time, meetings, reflections,
+# concerns, the final assessment), a teacher-mentor's mentees with the
+# observations still due, and the policy and competency framework the
+# records follow.
+
+extend type Query {
+  """
+  A student-teacher's placement and mentoring in a round: the one asked for,
+  or when roundId is omitted the latest the viewer may see. Null when there is
+  no such record. The partnership office, the faculty and university tutors
+  read anyone's; a school coordinator or teacher-mentor only a placement at
+  their school; a student-teacher only their own (FORBIDDEN otherwise).
+  """
+  studentTeacher(id: ID!, roundId: ID): StudentTeacherView
+  """
+  A teacher-mentor: their training and their mentees, with the observations
+  each mentee still needs. The mentor reads their own; a school coordinator or
+  teacher-mentor of the mentor's school, the partnership office, the faculty
+  and university tutors read anyone's (FORBIDDEN otherwise). Null when the
+  mentor is known nowhere.
+  """
+  mentor(id: ID!): MentorView
+  "The mentoring policy in force: the service's defaults until the faculty sets one. For anyone signed in."
+  mentoringPolicy: MentoringPolicy!
+  """
+  A version of the competency framework observations are rated against; the
+  latest when version is omitted. Version 1 is the default framework. Null
+  when there is no such version. For anyone signed in.
+  """
+  competencyFramework(version: Int): CompetencyFramework
+}
+
+"A student-teacher's placement in a round and its mentoring record."
+type StudentTeacherView {
+  "The mentoring record of the placement."
+  recordId: ID!
+  studentId: ID!
+  "The student-teacher's name as registered for the round; null until the placement read model has it."
+  name: String
+  round: MentoringRound!
+  placement: StudentTeacherPlacement!
+  "The practicum windows of the placement (PracticumWindow is placement.graphqls's)."
+  windows: [PracticumWindow!]!
+  """
+  The host school's teachers who mentor the student-teacher: the assigned
+  teacher-mentor first, then (under Whole School Mentoring Support) every
+  other teacher of the school who has observed them.
+  """
+  mentors: [StudentTeacherMentor!]! @goField(forceResolver: true)
+  "The university tutor, once assigned."
+  tutorId: ID
+  progress: ObservationProgress!
+  "The day of the latest observed lesson (2027-10-04)."
+  lastObservedOn: String
+  "Observations the student-teacher has not acknowledged yet (an amended observation waits again)."
+  unacknowledged: Int!
+  "Concerns not resolved yet: the student-teacher is at risk while any is open."
+  openConcerns: Int!
+  "Lesson observations by lesson date, earliest first: the ratings over time."
+  observations: [LessonObservation!]! @goField(forceResolver: true)
+  "Mentoring meetings by date, earliest first."
+  meetings: [MentoringMeeting!]! @goField(forceResolver: true)
+  "The student-teacher's reflections by date, earliest first."
+  reflections: [StudentReflection!]! @goField(forceResolver: true)
+  "Concerns raised, open or resolved, earliest first."
+  concerns: [MentoringConcern!]! @goField(forceResolver: true)
+  "The mentor's final recommendation (the latest submission); null until submitted."
+  assessment: FinalAssessment
+  "The tutor's moderation of the assessment, which locks the record; null until moderated."
+  moderation: AssessmentModeration
+}
+
+"A placement round, as the mentoring views name it."
+type MentoringRound {
+  id: ID!
+  "Null until the placement read model has the round."
+  name: String
+}
+
+"Where and what a student-teacher is placed to teach."
+type StudentTeacherPlacement {
+  schoolId: ID!
+  "Null until the placement read model has the school."
+  schoolName: String
+  subject: String!
+  "The placement's status in the round (published, confirmed, ...); null until the placement read model has it."
+  status: String
+}
+
+"A teacher of the host school who mentors a student-teacher."
+type StudentTeacherMentor {
+  id: ID!
+  "Null when the school has not named the teacher to the partnership."
+  name: String
+  "True for the assigned teacher-mentor."
+  assigned: Boolean!
+}
+
+"""
+A placement's observations against the mentoring policy's minimum. As the
+mentoring service counts them, observations by any teacher of the host school
+count toward the school's minimum, not only the assigned mentor's.
+"""
+type ObservationProgress {
+  "By the assigned teacher-mentor."
+  mentor: Int!
+  "By other teachers of the host school."
+  teacher: Int!
+  "By the university tutor."
+  tutor: Int!
+  "Observations the host school's teachers must make together."
+  minimumMentor: Int!
+  "Observations the tutor must make."
+  minimumTutor: Int!
+  "Observations the host school's teachers still owe (never negative)."
+  mentorDue: Int!
+  "Observations the tutor still owes (never negative)."
+  tutorDue: Int!
+}
+
+"A lesson observation, as last amended."
+type LessonObservation {
+  id: ID!
+  "The day of the lesson (2027-10-04)."
+  date: String!
+  class: String!
+  subject: String!
+  topic: String!
+  observerId: ID!
+  "mentor (the assigned teacher-mentor), teacher (another teacher of the host school) or tutor."
+  observerRole: String!
+  "The observer's name when the host school named them; null for the tutor."
+  observerName: String
+  "The second observer of a joint observation, who co-signs it."
+  coObserverId: ID
+  "True once the co-observer has signed this content."
+  cosigned: Boolean!
+  "The competency framework version the ratings use."
+  frameworkVersion: Int!
+  "A rating per competency domain id, on the framework's scale: {\"planning\": 3, ...}."
+  ratings: Map!
+  strengths: String!
+  areasForDevelopment: String!
+  actionPoints: [String!]!
+  "The day the observation was written, from which the days allowed for amending it count."
+  recordedOn: String!
+  "How many times the author has amended it."
+  amendments: Int!
+  "When the student-teacher acknowledged this content; null while it waits."
+  acknowledgedAt: Time
+  "The student-teacher's response to it, if they gave one."
+  response: String
+}
+
+"A meeting of the teacher-mentor and the student-teacher."
+type MentoringMeeting {
+  id: ID!
+  mentorId: ID!
+  date: String!
+  minutes: Int!
+  topics: [String!]!
+  "Targets agreed for the student-teacher."
+  targets: [String!]!
+}
+
+"A reflection the student-teacher wrote."
+type StudentReflection {
+  id: ID!
+  date: String!
+  text: String!
+  submittedAt: Time!
+}
+
+"A concern the mentor or the tutor raised about the student-teacher."
+type MentoringConcern {
+  id: ID!
+  raisedBy: ID!
+  category: String!
+  "low, medium or high."
+  severity: String!
+  description: String!
+  raisedAt: Time!
+  "Null while the concern is open."
+  resolvedAt: Time
+  "How it was resolved."
+  note: String
+}
+
+"The teacher-mentor's final recommendation."
+type FinalAssessment {
+  "pass, fail or distinction."
+  recommendation: String!
+  summary: String!
+  assessedBy: ID!
+  assessedAt: Time!
+  "Why the placement was assessed with fewer observations than the minimum; null when it had them."
+  minimumOverride: String
+}
+
+"The tutor's moderation of a final assessment."
+type AssessmentModeration {
+  "The recommendation that stands: pass, fail or distinction."
+  recommendation: String!
+  "True when the tutor changed the mentor's recommendation."
+  adjusted: Boolean!
+  reason: String
+  moderatedBy: ID!
+  moderatedAt: Time!
+}
+
+"A teacher-mentor, their training and their mentees."
+type MentorView {
+  id: ID!
+  "Null when no school has named the teacher to the partnership."
+  name: String
+  "The school the mentor teaches at; null when unknown."
+  school: MentorSchool
+  "Mentor training completed, earliest first."
+  trainings: [MentorTraining!]! @goField(forceResolver: true)
+  """
+  The student-teachers the teacher mentors (in roundId, or in every round),
+  latest round first, as the viewer may see them.
+  """
+  mentees(roundId: ID): [Mentee!]! @goField(forceResolver: true)
+}
+
+"The school of a teacher-mentor."
+type MentorSchool {
+  id: ID!
+  "Null until the placement read model has the school."
+  name: String
+}
+
+"A mentor training course a teacher completed, with its certificate."
+type MentorTraining {
+  certificateId: String!
+  course: String!
+  "I (quality mentor) or II (supportive supervisor)."
+  level: String!
+  issuer: String!
+  "The school the teacher was at when they trained."
+  schoolId: ID!
+  completedOn: String!
+  "The last day the training counts; null when it does not expire."
+  expiresOn: String
+}
+
+"A student-teacher a teacher-mentor mentors, with the observations still due."
+type Mentee {
+  recordId: ID!
+  studentId: ID!
+  "Null until the placement read model has the student-teacher."
+  name: String
+  schoolId: ID!
+  subject: String!
+  round: MentoringRound!
+  windows: [PracticumWindow!]!
+  progress: ObservationProgress!
+  "Observations the host school's teachers still owe against the minimum (progress.mentorDue)."
+  observationsDue: Int!
+  "The day of the latest observed lesson."
+  lastObservedOn: String
+  unacknowledged: Int!
+  openConcerns: Int!
+}
+
+"The faculty's rules every mentoring record follows."
+type MentoringPolicy {
+  "Observations the host school's teachers must make before the final assessment."
+  minMentorObservations: Int!
+  "Observations the university tutor must make before the final assessment."
+  minTutorObservations: Int!
+  "Days after writing an observation during which its author may amend it."
+  amendDays: Int!
+}
+
+"A version of the competency framework."
+type CompetencyFramework {
+  version: Int!
+  name: String!
+  domains: [CompetencyDomain!]!
+  "The rating levels, lowest first."
+  scale: [CompetencyScaleLevel!]!
+}
+
+"An area of the framework, such as classroom management."
+type CompetencyDomain {
+  "The key observations rate it under."
+  id: ID!
+  name: String!
+  indicators: [String!]!
+}
+
+"A rating level of the framework's scale."
+type CompetencyScaleLevel {
+  value: Int!
+  label: String!
+  descriptor: String!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/graphql/placement.graphqls", Input: `# The round view and the partner schools, read from the placement service's
+# read model (rm_placements).
+
+extend type Query {
+  """
+  A placement round: its rules, offers, registrations, allocation and
+  declines. Every role may read a round; what it shows follows the viewer.
+  The partnership office, faculty and tutors see everything. A school
+  coordinator or teacher-mentor sees their own school's offer, the
+  student-teachers placed there and the placements their school declined. A
+  student-teacher sees every offer (they choose among them) but only their own
+  registration, placement, explanation and declines. Until the allocation is
+  published, only the office, faculty and tutors see its placements and
+  summary. Null when no round has the id.
+  """
+  placementRound(id: ID!): PlacementRound
+  "The placement rounds, latest school year first, in any role."
+  placementRounds(schoolYear: Int, first: Int = 50, after: String): PlacementRoundConnection!
+  """
+  A partner school, its agreements and (to the office, faculty, tutors and
+  the school's own staff) its contact and teachers. Another school's contact
+  and teachers are null to a school coordinator, teacher-mentor or
+  student-teacher: they read its basic facts only. Null when no school has
+  the id.
+  """
+  school(id: ID!): School
+  """
+  The partner schools by name, filtered by district, level ("primary" or
+  "secondary") and a search in their names; each shows what school() shows
+  to the viewer.
+  """
+  schools(district: String, level: String, search: String, first: Int = 50, after: String): SchoolConnection!
+}
+
+"Where a round stands."
+enum PlacementRoundStatus {
+  "Open for offers, registrations and preferences."
+  OPEN
+  "An allocation is recorded, not yet published."
+  ALLOCATED
+  "The allocation is published to schools and student-teachers."
+  PUBLISHED
+  CLOSED
+}
+
+"Where a student-teacher's placement in a round stands."
+enum PlacementStatus {
+  "Allocated, not yet published."
+  PROPOSED
+  "Published, waiting for the school to confirm or decline."
+  PUBLISHED
+  CONFIRMED
+  "Declined by the school, waiting to be allocated again."
+  DECLINED
+  "No school could take the student-teacher (see unplacedReason)."
+  UNPLACED
+}
+
+type PlacementRound {
+  id: ID!
+  name: String!
+  "The school year the practicum falls in: 2027 means 2027/28."
+  schoolYear: Int!
+  windows: [PracticumWindow!]!
+  "The last day schools may offer places, as 2027-11-30."
+  offerDeadline: String!
+  "The last day student-teachers may rank schools."
+  preferenceDeadline: String!
+  maxPreferences: Int!
+  maxTravelMinutes: Int!
+  status: PlacementRoundStatus!
+  "The last allocation's score; null before one is recorded (or published, for school staff and student-teachers)."
+  summary: AllocationSummary
+  "The schools' offers, by school name."
+  offers: [SchoolOffer!]!
+  "The registered student-teachers, by name, filtered by placement status and by a subject they teach."
+  registrations(status: PlacementStatus, subject: String, first: Int = 50, after: String): StudentRegistrationConnection!
+  "Placements schools declined, kept after the student-teacher is placed again."
+  declines: [Decline!]!
+  "Schools the last allocation left out, and why."
+  ineligibleSchools: [IneligibleSchool!]!
+}
+
+"A span of practicum days, both ends included."
+type PracticumWindow {
+  from: String!
+  to: String!
+  name: String
+}
+
+"An allocation's score on each criterion, in the order they count."
+type AllocationSummary {
+  placed: Int!
+  "The worst preference rank any placed student-teacher got."
+  worstRank: Int!
+  "The sum of the squared ranks."
+  rankCost: Int!
+  travelMinutes: Int!
+}
+
+"A school's offer in a round."
+type SchoolOffer {
+  schoolId: ID!
+  schoolName: String!
+  "The most student-teachers the school hosts across subjects."
+  capacity: Int!
+  withdrawn: Boolean!
+  withdrawReason: String
+  "Where the offer departs from the school's agreement."
+  warnings: [String!]!
+  subjects: [OfferedSubject!]!
+}
+
+"A school's places in one subject."
+type OfferedSubject {
+  subject: String!
+  places: Int!
+  "Places held by a current placement (proposed ones only to those who see them)."
+  filled: Int!
+}
+
+type StudentRegistrationConnection {
+  edges: [StudentRegistrationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type StudentRegistrationEdge {
+  cursor: String!
+  node: StudentRegistration!
+}
+
+"A student-teacher registered for a round, with their outcome."
+type StudentRegistration {
+  studentId: ID!
+  name: String!
+  level: String!
+  subjects: [String!]!
+  "The schools they ranked, best first."
+  preferences: [ID!]!
+  "Null until the viewer may see the allocation."
+  status: PlacementStatus
+  "Their placement; null when unplaced, declined or not yet allocated."
+  placement: RoundPlacement
+  unplacedReason: String
+  "Why they got what they got."
+  explanation: AllocationExplanation
+}
+
+"A student-teacher placed at a school in a subject."
+type RoundPlacement {
+  schoolId: ID!
+  schoolName: String!
+  subject: String!
+  "The school's place in the student-teacher's preferences (past the last one when not ranked)."
+  rank: Int!
+  travelMinutes: Int!
+  status: PlacementStatus!
+  "True when the office placed the student-teacher by hand."
+  overridden: Boolean!
+  overrideReason: String
+  "The hard rule the office knowingly waived, if any."
+  exception: String
+  "The teacher-mentor assigned, once the school confirmed."
+  mentorId: ID
+}
+
+"Answers a student-teacher's \"why did I get this?\"."
+type AllocationExplanation {
+  "The rank of the school they got; 0 when unplaced."
+  rank: Int!
+  "Schools they preferred to the one they got, and why each was not theirs."
+  notChosen: [NotChosenSchool!]!
+}
+
+type NotChosenSchool {
+  schoolId: ID!
+  rank: Int!
+  reason: String!
+}
+
+"A placement a school declined."
+type Decline {
+  studentId: ID!
+  studentName: String!
+  schoolId: ID!
+  schoolName: String!
+  reason: String!
+  declinedAt: Time!
+}
+
+"A school that offered places but could not take student-teachers this round."
+type IneligibleSchool {
+  schoolId: ID!
+  schoolName: String!
+  reason: String!
+}
+
+type PlacementRoundConnection {
+  edges: [PlacementRoundEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PlacementRoundEdge {
+  cursor: String!
+  node: PlacementRound!
+}
+
+"A partner school."
+type School {
+  id: ID!
+  name: String!
+  district: String!
+  "primary or secondary"
+  level: String!
+  "Null unless the viewer reads every school or works at this one."
+  contact: SchoolContact
+  "Its partnership agreements, the earliest first; an ended one stays with the day it ended."
+  agreements: [PartnershipAgreement!]!
+  "The teachers it named; null unless the viewer reads every school or works at this one."
+  teachers: [SchoolTeacher!]
+}
+
+type SchoolContact {
+  name: String!
+  email: String!
+  phone: String
+}
+
+"A school's commitment to the Whole School Mentoring Support approach."
+type PartnershipAgreement {
+  id: ID!
+  firstSchoolYear: Int!
+  "The last school year of its term, renewals included."
+  lastSchoolYear: Int!
+  coreSubjects: [String!]!
+  minPlaces: Int!
+  maxPlaces: Int!
+  englishKla: Boolean!
+  "Opened on the school's behalf and not yet signed by it."
+  draft: Boolean!
+  endedOn: String
+  endReason: String
+}
+
+"A teacher a school named; a teacher-mentor has subjects and a load limit."
+type SchoolTeacher {
+  id: ID!
+  name: String!
+  mentorSubjects: [String!]!
+  "How many student-teachers they may mentor in one round."
+  loadLimit: Int!
+}
+
+type SchoolConnection {
+  edges: [SchoolEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type SchoolEdge {
+  cursor: String!
+  node: School!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/graphql/schema.graphqls", Input: `# The GraphQL API of WSMS Placements, served by services/gateway. Queries
 # read the read models the projections build; mutations send the services'
 # commands (commands.graphqls, generated from the command types).
@@ -1494,10 +6096,12 @@ type CommandReceipt {
   "True when a command with the same idempotency key had already been recorded: this one recorded nothing new."
   replayed: Boolean!
   """
-  The read models, read after the projections have reached the command's
-  position. The wait is bounded (the gateway's read-wait setting); when it runs
-  out this field is null and the error says so: the command is recorded all
-  the same, and the read models will show it shortly.
+  The read models, as they are once the projections have reached the
+  command's position: select here what the command changed. Selecting it makes
+  the mutation wait for that, bounded by the gateway's read-wait setting; when
+  the wait runs out the mutation answers an error with code STALE instead of
+  stale data, carrying this receipt in its extensions: the command is recorded
+  all the same, and the read models will show it shortly.
   """
   query: Query
 }
@@ -1514,6 +6118,46 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AllocationExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_AllocationExplanation_rank(ctx, field)
+	case "notChosen":
+		return ec.fieldContext_AllocationExplanation_notChosen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AllocationExplanation", field.Name)
+}
+
+func (ec *executionContext) childFields_AllocationSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "placed":
+		return ec.fieldContext_AllocationSummary_placed(ctx, field)
+	case "worstRank":
+		return ec.fieldContext_AllocationSummary_worstRank(ctx, field)
+	case "rankCost":
+		return ec.fieldContext_AllocationSummary_rankCost(ctx, field)
+	case "travelMinutes":
+		return ec.fieldContext_AllocationSummary_travelMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AllocationSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_AssessmentModeration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recommendation":
+		return ec.fieldContext_AssessmentModeration_recommendation(ctx, field)
+	case "adjusted":
+		return ec.fieldContext_AssessmentModeration_adjusted(ctx, field)
+	case "reason":
+		return ec.fieldContext_AssessmentModeration_reason(ctx, field)
+	case "moderatedBy":
+		return ec.fieldContext_AssessmentModeration_moderatedBy(ctx, field)
+	case "moderatedAt":
+		return ec.fieldContext_AssessmentModeration_moderatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssessmentModeration", field.Name)
+}
 
 func (ec *executionContext) childFields_CommandReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1533,16 +6177,1334 @@ func (ec *executionContext) childFields_CommandReceipt(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CommandReceipt", field.Name)
 }
 
+func (ec *executionContext) childFields_CompetencyDomain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetencyDomain_id(ctx, field)
+	case "name":
+		return ec.fieldContext_CompetencyDomain_name(ctx, field)
+	case "indicators":
+		return ec.fieldContext_CompetencyDomain_indicators(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyDomain", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyFramework(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_CompetencyFramework_version(ctx, field)
+	case "name":
+		return ec.fieldContext_CompetencyFramework_name(ctx, field)
+	case "domains":
+		return ec.fieldContext_CompetencyFramework_domains(ctx, field)
+	case "scale":
+		return ec.fieldContext_CompetencyFramework_scale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyFramework", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyScaleLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_CompetencyScaleLevel_value(ctx, field)
+	case "label":
+		return ec.fieldContext_CompetencyScaleLevel_label(ctx, field)
+	case "descriptor":
+		return ec.fieldContext_CompetencyScaleLevel_descriptor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyScaleLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_Concern(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Concern_id(ctx, field)
+	case "student":
+		return ec.fieldContext_Concern_student(ctx, field)
+	case "category":
+		return ec.fieldContext_Concern_category(ctx, field)
+	case "severity":
+		return ec.fieldContext_Concern_severity(ctx, field)
+	case "raisedAt":
+		return ec.fieldContext_Concern_raisedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Concern", field.Name)
+}
+
+func (ec *executionContext) childFields_DashboardRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DashboardRound_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DashboardRound_name(ctx, field)
+	case "schoolYear":
+		return ec.fieldContext_DashboardRound_schoolYear(ctx, field)
+	case "status":
+		return ec.fieldContext_DashboardRound_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DashboardRound", field.Name)
+}
+
+func (ec *executionContext) childFields_DashboardSchool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DashboardSchool_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DashboardSchool_name(ctx, field)
+	case "district":
+		return ec.fieldContext_DashboardSchool_district(ctx, field)
+	case "level":
+		return ec.fieldContext_DashboardSchool_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DashboardSchool", field.Name)
+}
+
+func (ec *executionContext) childFields_Decline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "studentId":
+		return ec.fieldContext_Decline_studentId(ctx, field)
+	case "studentName":
+		return ec.fieldContext_Decline_studentName(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_Decline_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_Decline_schoolName(ctx, field)
+	case "reason":
+		return ec.fieldContext_Decline_reason(ctx, field)
+	case "declinedAt":
+		return ec.fieldContext_Decline_declinedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Decline", field.Name)
+}
+
+func (ec *executionContext) childFields_EnglishPlaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offered":
+		return ec.fieldContext_EnglishPlaces_offered(ctx, field)
+	case "placed":
+		return ec.fieldContext_EnglishPlaces_placed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnglishPlaces", field.Name)
+}
+
+func (ec *executionContext) childFields_ExpressionOfInterest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExpressionOfInterest_id(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_ExpressionOfInterest_schoolName(ctx, field)
+	case "district":
+		return ec.fieldContext_ExpressionOfInterest_district(ctx, field)
+	case "level":
+		return ec.fieldContext_ExpressionOfInterest_level(ctx, field)
+	case "contactName":
+		return ec.fieldContext_ExpressionOfInterest_contactName(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_ExpressionOfInterest_contactEmail(ctx, field)
+	case "subjects":
+		return ec.fieldContext_ExpressionOfInterest_subjects(ctx, field)
+	case "placesOffered":
+		return ec.fieldContext_ExpressionOfInterest_placesOffered(ctx, field)
+	case "status":
+		return ec.fieldContext_ExpressionOfInterest_status(ctx, field)
+	case "reviewReason":
+		return ec.fieldContext_ExpressionOfInterest_reviewReason(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_ExpressionOfInterest_schoolId(ctx, field)
+	case "expressedAt":
+		return ec.fieldContext_ExpressionOfInterest_expressedAt(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_ExpressionOfInterest_reviewedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExpressionOfInterest", field.Name)
+}
+
+func (ec *executionContext) childFields_ExpressionOfInterestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExpressionOfInterestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExpressionOfInterestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExpressionOfInterestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExpressionOfInterestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExpressionOfInterestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ExpressionOfInterestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ExpressionOfInterestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExpressionOfInterestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FacultyDashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "round":
+		return ec.fieldContext_FacultyDashboard_round(ctx, field)
+	case "fillRate":
+		return ec.fieldContext_FacultyDashboard_fillRate(ctx, field)
+	case "englishPlaces":
+		return ec.fieldContext_FacultyDashboard_englishPlaces(ctx, field)
+	case "unplaced":
+		return ec.fieldContext_FacultyDashboard_unplaced(ctx, field)
+	case "observationCoverage":
+		return ec.fieldContext_FacultyDashboard_observationCoverage(ctx, field)
+	case "studentsAtRisk":
+		return ec.fieldContext_FacultyDashboard_studentsAtRisk(ctx, field)
+	case "renewalsDue":
+		return ec.fieldContext_FacultyDashboard_renewalsDue(ctx, field)
+	case "forumAttendance":
+		return ec.fieldContext_FacultyDashboard_forumAttendance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacultyDashboard", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackComment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "respondentId":
+		return ec.fieldContext_FeedbackComment_respondentId(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_FeedbackComment_schoolId(ctx, field)
+	case "question":
+		return ec.fieldContext_FeedbackComment_question(ctx, field)
+	case "text":
+		return ec.fieldContext_FeedbackComment_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackComment", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackCommentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FeedbackCommentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FeedbackCommentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeedbackCommentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackCommentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackCommentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FeedbackCommentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FeedbackCommentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackCommentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "question":
+		return ec.fieldContext_FeedbackRating_question(ctx, field)
+	case "average":
+		return ec.fieldContext_FeedbackRating_average(ctx, field)
+	case "responses":
+		return ec.fieldContext_FeedbackRating_responses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackRating", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "respondents":
+		return ec.fieldContext_FeedbackSummary_respondents(ctx, field)
+	case "ratings":
+		return ec.fieldContext_FeedbackSummary_ratings(ctx, field)
+	case "comments":
+		return ec.fieldContext_FeedbackSummary_comments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_FinalAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recommendation":
+		return ec.fieldContext_FinalAssessment_recommendation(ctx, field)
+	case "summary":
+		return ec.fieldContext_FinalAssessment_summary(ctx, field)
+	case "assessedBy":
+		return ec.fieldContext_FinalAssessment_assessedBy(ctx, field)
+	case "assessedAt":
+		return ec.fieldContext_FinalAssessment_assessedAt(ctx, field)
+	case "minimumOverride":
+		return ec.fieldContext_FinalAssessment_minimumOverride(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FinalAssessment", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumAttendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_ForumAttendance_year(ctx, field)
+	case "registered":
+		return ec.fieldContext_ForumAttendance_registered(ctx, field)
+	case "attended":
+		return ec.fieldContext_ForumAttendance_attended(ctx, field)
+	case "schools":
+		return ec.fieldContext_ForumAttendance_schools(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumAttendance", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_ForumParticipation_year(ctx, field)
+	case "registered":
+		return ec.fieldContext_ForumParticipation_registered(ctx, field)
+	case "attended":
+		return ec.fieldContext_ForumParticipation_attended(ctx, field)
+	case "sessionsPresented":
+		return ec.fieldContext_ForumParticipation_sessionsPresented(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumParticipation", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ForumRegistration_id(ctx, field)
+	case "sessionId":
+		return ec.fieldContext_ForumRegistration_sessionId(ctx, field)
+	case "personId":
+		return ec.fieldContext_ForumRegistration_personId(ctx, field)
+	case "name":
+		return ec.fieldContext_ForumRegistration_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ForumRegistration_kind(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_ForumRegistration_schoolId(ctx, field)
+	case "waitlisted":
+		return ec.fieldContext_ForumRegistration_waitlisted(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_ForumRegistration_cancelled(ctx, field)
+	case "attended":
+		return ec.fieldContext_ForumRegistration_attended(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_ForumRegistration_registeredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumRegistration", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumRegistrationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ForumRegistrationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ForumRegistrationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ForumRegistrationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumRegistrationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumRegistrationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ForumRegistrationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ForumRegistrationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumRegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumRenewal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_ForumRenewal_schoolId(ctx, field)
+	case "agreementId":
+		return ec.fieldContext_ForumRenewal_agreementId(ctx, field)
+	case "lastSchoolYear":
+		return ec.fieldContext_ForumRenewal_lastSchoolYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumRenewal", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ForumSession_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ForumSession_title(ctx, field)
+	case "format":
+		return ec.fieldContext_ForumSession_format(ctx, field)
+	case "presenter":
+		return ec.fieldContext_ForumSession_presenter(ctx, field)
+	case "presenterSchoolId":
+		return ec.fieldContext_ForumSession_presenterSchoolId(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ForumSession_capacity(ctx, field)
+	case "registered":
+		return ec.fieldContext_ForumSession_registered(ctx, field)
+	case "waitlisted":
+		return ec.fieldContext_ForumSession_waitlisted(ctx, field)
+	case "attended":
+		return ec.fieldContext_ForumSession_attended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumSession", field.Name)
+}
+
+func (ec *executionContext) childFields_ForumView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_ForumView_year(ctx, field)
+	case "date":
+		return ec.fieldContext_ForumView_date(ctx, field)
+	case "venue":
+		return ec.fieldContext_ForumView_venue(ctx, field)
+	case "onlineLink":
+		return ec.fieldContext_ForumView_onlineLink(ctx, field)
+	case "theme":
+		return ec.fieldContext_ForumView_theme(ctx, field)
+	case "sessions":
+		return ec.fieldContext_ForumView_sessions(ctx, field)
+	case "registrations":
+		return ec.fieldContext_ForumView_registrations(ctx, field)
+	case "participation":
+		return ec.fieldContext_ForumView_participation(ctx, field)
+	case "renewalsDue":
+		return ec.fieldContext_ForumView_renewalsDue(ctx, field)
+	case "practice":
+		return ec.fieldContext_ForumView_practice(ctx, field)
+	case "feedback":
+		return ec.fieldContext_ForumView_feedback(ctx, field)
+	case "expressionsOfInterest":
+		return ec.fieldContext_ForumView_expressionsOfInterest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumView", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HistoryActor_id(ctx, field)
+	case "role":
+		return ec.fieldContext_HistoryActor_role(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_HistoryActor_schoolId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryActor", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_HistoryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_HistoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_HistoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_HistoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_HistoryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_HistoryEntry_service(ctx, field)
+	case "version":
+		return ec.fieldContext_HistoryEntry_version(ctx, field)
+	case "position":
+		return ec.fieldContext_HistoryEntry_position(ctx, field)
+	case "type":
+		return ec.fieldContext_HistoryEntry_type(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_HistoryEntry_occurredAt(ctx, field)
+	case "actor":
+		return ec.fieldContext_HistoryEntry_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_HostedStudentTeacher(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HostedStudentTeacher_id(ctx, field)
+	case "name":
+		return ec.fieldContext_HostedStudentTeacher_name(ctx, field)
+	case "subject":
+		return ec.fieldContext_HostedStudentTeacher_subject(ctx, field)
+	case "status":
+		return ec.fieldContext_HostedStudentTeacher_status(ctx, field)
+	case "mentor":
+		return ec.fieldContext_HostedStudentTeacher_mentor(ctx, field)
+	case "tutorId":
+		return ec.fieldContext_HostedStudentTeacher_tutorId(ctx, field)
+	case "observations":
+		return ec.fieldContext_HostedStudentTeacher_observations(ctx, field)
+	case "lastObservedOn":
+		return ec.fieldContext_HostedStudentTeacher_lastObservedOn(ctx, field)
+	case "openConcerns":
+		return ec.fieldContext_HostedStudentTeacher_openConcerns(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_HostedStudentTeacher_recommendation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HostedStudentTeacher", field.Name)
+}
+
+func (ec *executionContext) childFields_IneligibleSchool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_IneligibleSchool_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_IneligibleSchool_schoolName(ctx, field)
+	case "reason":
+		return ec.fieldContext_IneligibleSchool_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IneligibleSchool", field.Name)
+}
+
+func (ec *executionContext) childFields_LessonObservation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LessonObservation_id(ctx, field)
+	case "date":
+		return ec.fieldContext_LessonObservation_date(ctx, field)
+	case "class":
+		return ec.fieldContext_LessonObservation_class(ctx, field)
+	case "subject":
+		return ec.fieldContext_LessonObservation_subject(ctx, field)
+	case "topic":
+		return ec.fieldContext_LessonObservation_topic(ctx, field)
+	case "observerId":
+		return ec.fieldContext_LessonObservation_observerId(ctx, field)
+	case "observerRole":
+		return ec.fieldContext_LessonObservation_observerRole(ctx, field)
+	case "observerName":
+		return ec.fieldContext_LessonObservation_observerName(ctx, field)
+	case "coObserverId":
+		return ec.fieldContext_LessonObservation_coObserverId(ctx, field)
+	case "cosigned":
+		return ec.fieldContext_LessonObservation_cosigned(ctx, field)
+	case "frameworkVersion":
+		return ec.fieldContext_LessonObservation_frameworkVersion(ctx, field)
+	case "ratings":
+		return ec.fieldContext_LessonObservation_ratings(ctx, field)
+	case "strengths":
+		return ec.fieldContext_LessonObservation_strengths(ctx, field)
+	case "areasForDevelopment":
+		return ec.fieldContext_LessonObservation_areasForDevelopment(ctx, field)
+	case "actionPoints":
+		return ec.fieldContext_LessonObservation_actionPoints(ctx, field)
+	case "recordedOn":
+		return ec.fieldContext_LessonObservation_recordedOn(ctx, field)
+	case "amendments":
+		return ec.fieldContext_LessonObservation_amendments(ctx, field)
+	case "acknowledgedAt":
+		return ec.fieldContext_LessonObservation_acknowledgedAt(ctx, field)
+	case "response":
+		return ec.fieldContext_LessonObservation_response(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LessonObservation", field.Name)
+}
+
+func (ec *executionContext) childFields_Mentee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recordId":
+		return ec.fieldContext_Mentee_recordId(ctx, field)
+	case "studentId":
+		return ec.fieldContext_Mentee_studentId(ctx, field)
+	case "name":
+		return ec.fieldContext_Mentee_name(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_Mentee_schoolId(ctx, field)
+	case "subject":
+		return ec.fieldContext_Mentee_subject(ctx, field)
+	case "round":
+		return ec.fieldContext_Mentee_round(ctx, field)
+	case "windows":
+		return ec.fieldContext_Mentee_windows(ctx, field)
+	case "progress":
+		return ec.fieldContext_Mentee_progress(ctx, field)
+	case "observationsDue":
+		return ec.fieldContext_Mentee_observationsDue(ctx, field)
+	case "lastObservedOn":
+		return ec.fieldContext_Mentee_lastObservedOn(ctx, field)
+	case "unacknowledged":
+		return ec.fieldContext_Mentee_unacknowledged(ctx, field)
+	case "openConcerns":
+		return ec.fieldContext_Mentee_openConcerns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Mentee", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorSchool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MentorSchool_id(ctx, field)
+	case "name":
+		return ec.fieldContext_MentorSchool_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorSchool", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorTraining(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certificateId":
+		return ec.fieldContext_MentorTraining_certificateId(ctx, field)
+	case "course":
+		return ec.fieldContext_MentorTraining_course(ctx, field)
+	case "level":
+		return ec.fieldContext_MentorTraining_level(ctx, field)
+	case "issuer":
+		return ec.fieldContext_MentorTraining_issuer(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_MentorTraining_schoolId(ctx, field)
+	case "completedOn":
+		return ec.fieldContext_MentorTraining_completedOn(ctx, field)
+	case "expiresOn":
+		return ec.fieldContext_MentorTraining_expiresOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorTraining", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MentorView_id(ctx, field)
+	case "name":
+		return ec.fieldContext_MentorView_name(ctx, field)
+	case "school":
+		return ec.fieldContext_MentorView_school(ctx, field)
+	case "trainings":
+		return ec.fieldContext_MentorView_trainings(ctx, field)
+	case "mentees":
+		return ec.fieldContext_MentorView_mentees(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorView", field.Name)
+}
+
+func (ec *executionContext) childFields_MentoringConcern(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MentoringConcern_id(ctx, field)
+	case "raisedBy":
+		return ec.fieldContext_MentoringConcern_raisedBy(ctx, field)
+	case "category":
+		return ec.fieldContext_MentoringConcern_category(ctx, field)
+	case "severity":
+		return ec.fieldContext_MentoringConcern_severity(ctx, field)
+	case "description":
+		return ec.fieldContext_MentoringConcern_description(ctx, field)
+	case "raisedAt":
+		return ec.fieldContext_MentoringConcern_raisedAt(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_MentoringConcern_resolvedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_MentoringConcern_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentoringConcern", field.Name)
+}
+
+func (ec *executionContext) childFields_MentoringMeeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MentoringMeeting_id(ctx, field)
+	case "mentorId":
+		return ec.fieldContext_MentoringMeeting_mentorId(ctx, field)
+	case "date":
+		return ec.fieldContext_MentoringMeeting_date(ctx, field)
+	case "minutes":
+		return ec.fieldContext_MentoringMeeting_minutes(ctx, field)
+	case "topics":
+		return ec.fieldContext_MentoringMeeting_topics(ctx, field)
+	case "targets":
+		return ec.fieldContext_MentoringMeeting_targets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentoringMeeting", field.Name)
+}
+
+func (ec *executionContext) childFields_MentoringPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minMentorObservations":
+		return ec.fieldContext_MentoringPolicy_minMentorObservations(ctx, field)
+	case "minTutorObservations":
+		return ec.fieldContext_MentoringPolicy_minTutorObservations(ctx, field)
+	case "amendDays":
+		return ec.fieldContext_MentoringPolicy_amendDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentoringPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_MentoringRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MentoringRound_id(ctx, field)
+	case "name":
+		return ec.fieldContext_MentoringRound_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentoringRound", field.Name)
+}
+
+func (ec *executionContext) childFields_NamedPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NamedPerson_id(ctx, field)
+	case "name":
+		return ec.fieldContext_NamedPerson_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NamedPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_NotChosenSchool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_NotChosenSchool_schoolId(ctx, field)
+	case "rank":
+		return ec.fieldContext_NotChosenSchool_rank(ctx, field)
+	case "reason":
+		return ec.fieldContext_NotChosenSchool_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotChosenSchool", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "records":
+		return ec.fieldContext_ObservationCoverage_records(ctx, field)
+	case "meetingMinimum":
+		return ec.fieldContext_ObservationCoverage_meetingMinimum(ctx, field)
+	case "share":
+		return ec.fieldContext_ObservationCoverage_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_ObservationProgress_mentor(ctx, field)
+	case "teacher":
+		return ec.fieldContext_ObservationProgress_teacher(ctx, field)
+	case "tutor":
+		return ec.fieldContext_ObservationProgress_tutor(ctx, field)
+	case "minimumMentor":
+		return ec.fieldContext_ObservationProgress_minimumMentor(ctx, field)
+	case "minimumTutor":
+		return ec.fieldContext_ObservationProgress_minimumTutor(ctx, field)
+	case "mentorDue":
+		return ec.fieldContext_ObservationProgress_mentorDue(ctx, field)
+	case "tutorDue":
+		return ec.fieldContext_ObservationProgress_tutorDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_ObservationTally_mentor(ctx, field)
+	case "teacher":
+		return ec.fieldContext_ObservationTally_teacher(ctx, field)
+	case "tutor":
+		return ec.fieldContext_ObservationTally_tutor(ctx, field)
+	case "minimumMentor":
+		return ec.fieldContext_ObservationTally_minimumMentor(ctx, field)
+	case "minimumTutor":
+		return ec.fieldContext_ObservationTally_minimumTutor(ctx, field)
+	case "met":
+		return ec.fieldContext_ObservationTally_met(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationTally", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferedSubject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_OfferedSubject_subject(ctx, field)
+	case "places":
+		return ec.fieldContext_OfferedSubject_places(ctx, field)
+	case "filled":
+		return ec.fieldContext_OfferedSubject_filled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferedSubject", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipAgreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartnershipAgreement_id(ctx, field)
+	case "firstSchoolYear":
+		return ec.fieldContext_PartnershipAgreement_firstSchoolYear(ctx, field)
+	case "lastSchoolYear":
+		return ec.fieldContext_PartnershipAgreement_lastSchoolYear(ctx, field)
+	case "coreSubjects":
+		return ec.fieldContext_PartnershipAgreement_coreSubjects(ctx, field)
+	case "minPlaces":
+		return ec.fieldContext_PartnershipAgreement_minPlaces(ctx, field)
+	case "maxPlaces":
+		return ec.fieldContext_PartnershipAgreement_maxPlaces(ctx, field)
+	case "englishKla":
+		return ec.fieldContext_PartnershipAgreement_englishKla(ctx, field)
+	case "draft":
+		return ec.fieldContext_PartnershipAgreement_draft(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_PartnershipAgreement_endedOn(ctx, field)
+	case "endReason":
+		return ec.fieldContext_PartnershipAgreement_endReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipAgreement", field.Name)
+}
+
+func (ec *executionContext) childFields_PlacementRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlacementRound_id(ctx, field)
+	case "name":
+		return ec.fieldContext_PlacementRound_name(ctx, field)
+	case "schoolYear":
+		return ec.fieldContext_PlacementRound_schoolYear(ctx, field)
+	case "windows":
+		return ec.fieldContext_PlacementRound_windows(ctx, field)
+	case "offerDeadline":
+		return ec.fieldContext_PlacementRound_offerDeadline(ctx, field)
+	case "preferenceDeadline":
+		return ec.fieldContext_PlacementRound_preferenceDeadline(ctx, field)
+	case "maxPreferences":
+		return ec.fieldContext_PlacementRound_maxPreferences(ctx, field)
+	case "maxTravelMinutes":
+		return ec.fieldContext_PlacementRound_maxTravelMinutes(ctx, field)
+	case "status":
+		return ec.fieldContext_PlacementRound_status(ctx, field)
+	case "summary":
+		return ec.fieldContext_PlacementRound_summary(ctx, field)
+	case "offers":
+		return ec.fieldContext_PlacementRound_offers(ctx, field)
+	case "registrations":
+		return ec.fieldContext_PlacementRound_registrations(ctx, field)
+	case "declines":
+		return ec.fieldContext_PlacementRound_declines(ctx, field)
+	case "ineligibleSchools":
+		return ec.fieldContext_PlacementRound_ineligibleSchools(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlacementRound", field.Name)
+}
+
+func (ec *executionContext) childFields_PlacementRoundConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PlacementRoundConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PlacementRoundConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PlacementRoundConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlacementRoundConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PlacementRoundEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PlacementRoundEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PlacementRoundEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlacementRoundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PracticumWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PracticumWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PracticumWindow_to(ctx, field)
+	case "name":
+		return ec.fieldContext_PracticumWindow_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PracticumWindow", field.Name)
+}
+
 func (ec *executionContext) childFields_Query(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "me":
 		return ec.fieldContext_Query_me(ctx, field)
+	case "schoolDashboard":
+		return ec.fieldContext_Query_schoolDashboard(ctx, field)
+	case "facultyDashboard":
+		return ec.fieldContext_Query_facultyDashboard(ctx, field)
+	case "forum":
+		return ec.fieldContext_Query_forum(ctx, field)
+	case "history":
+		return ec.fieldContext_Query_history(ctx, field)
+	case "studentTeacher":
+		return ec.fieldContext_Query_studentTeacher(ctx, field)
+	case "mentor":
+		return ec.fieldContext_Query_mentor(ctx, field)
+	case "mentoringPolicy":
+		return ec.fieldContext_Query_mentoringPolicy(ctx, field)
+	case "competencyFramework":
+		return ec.fieldContext_Query_competencyFramework(ctx, field)
+	case "placementRound":
+		return ec.fieldContext_Query_placementRound(ctx, field)
+	case "placementRounds":
+		return ec.fieldContext_Query_placementRounds(ctx, field)
+	case "school":
+		return ec.fieldContext_Query_school(ctx, field)
+	case "schools":
+		return ec.fieldContext_Query_schools(ctx, field)
 	case "__schema":
 		return ec.fieldContext_Query___schema(ctx, field)
 	case "__type":
 		return ec.fieldContext_Query___type(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Query", field.Name)
+}
+
+func (ec *executionContext) childFields_RenewalDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_RenewalDue_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_RenewalDue_schoolName(ctx, field)
+	case "agreementId":
+		return ec.fieldContext_RenewalDue_agreementId(ctx, field)
+	case "lastSchoolYear":
+		return ec.fieldContext_RenewalDue_lastSchoolYear(ctx, field)
+	case "onForumAgenda":
+		return ec.fieldContext_RenewalDue_onForumAgenda(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RenewalDue", field.Name)
+}
+
+func (ec *executionContext) childFields_RoundPlacement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_RoundPlacement_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_RoundPlacement_schoolName(ctx, field)
+	case "subject":
+		return ec.fieldContext_RoundPlacement_subject(ctx, field)
+	case "rank":
+		return ec.fieldContext_RoundPlacement_rank(ctx, field)
+	case "travelMinutes":
+		return ec.fieldContext_RoundPlacement_travelMinutes(ctx, field)
+	case "status":
+		return ec.fieldContext_RoundPlacement_status(ctx, field)
+	case "overridden":
+		return ec.fieldContext_RoundPlacement_overridden(ctx, field)
+	case "overrideReason":
+		return ec.fieldContext_RoundPlacement_overrideReason(ctx, field)
+	case "exception":
+		return ec.fieldContext_RoundPlacement_exception(ctx, field)
+	case "mentorId":
+		return ec.fieldContext_RoundPlacement_mentorId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoundPlacement", field.Name)
+}
+
+func (ec *executionContext) childFields_RoundPlaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "round":
+		return ec.fieldContext_RoundPlaces_round(ctx, field)
+	case "subject":
+		return ec.fieldContext_RoundPlaces_subject(ctx, field)
+	case "offered":
+		return ec.fieldContext_RoundPlaces_offered(ctx, field)
+	case "filled":
+		return ec.fieldContext_RoundPlaces_filled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoundPlaces", field.Name)
+}
+
+func (ec *executionContext) childFields_School(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_School_id(ctx, field)
+	case "name":
+		return ec.fieldContext_School_name(ctx, field)
+	case "district":
+		return ec.fieldContext_School_district(ctx, field)
+	case "level":
+		return ec.fieldContext_School_level(ctx, field)
+	case "contact":
+		return ec.fieldContext_School_contact(ctx, field)
+	case "agreements":
+		return ec.fieldContext_School_agreements(ctx, field)
+	case "teachers":
+		return ec.fieldContext_School_teachers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type School", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SchoolConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SchoolConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SchoolConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SchoolContact_name(ctx, field)
+	case "email":
+		return ec.fieldContext_SchoolContact_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_SchoolContact_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolContact", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolDashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "school":
+		return ec.fieldContext_SchoolDashboard_school(ctx, field)
+	case "round":
+		return ec.fieldContext_SchoolDashboard_round(ctx, field)
+	case "partnership":
+		return ec.fieldContext_SchoolDashboard_partnership(ctx, field)
+	case "places":
+		return ec.fieldContext_SchoolDashboard_places(ctx, field)
+	case "placesByRound":
+		return ec.fieldContext_SchoolDashboard_placesByRound(ctx, field)
+	case "studentTeachers":
+		return ec.fieldContext_SchoolDashboard_studentTeachers(ctx, field)
+	case "openConcerns":
+		return ec.fieldContext_SchoolDashboard_openConcerns(ctx, field)
+	case "forumParticipation":
+		return ec.fieldContext_SchoolDashboard_forumParticipation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolDashboard", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SchoolEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SchoolEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolOffer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_SchoolOffer_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_SchoolOffer_schoolName(ctx, field)
+	case "capacity":
+		return ec.fieldContext_SchoolOffer_capacity(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_SchoolOffer_withdrawn(ctx, field)
+	case "withdrawReason":
+		return ec.fieldContext_SchoolOffer_withdrawReason(ctx, field)
+	case "warnings":
+		return ec.fieldContext_SchoolOffer_warnings(ctx, field)
+	case "subjects":
+		return ec.fieldContext_SchoolOffer_subjects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolOffer", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_SchoolParticipation_schoolId(ctx, field)
+	case "delegates":
+		return ec.fieldContext_SchoolParticipation_delegates(ctx, field)
+	case "attended":
+		return ec.fieldContext_SchoolParticipation_attended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolParticipation", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolPartnership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agreementId":
+		return ec.fieldContext_SchoolPartnership_agreementId(ctx, field)
+	case "firstSchoolYear":
+		return ec.fieldContext_SchoolPartnership_firstSchoolYear(ctx, field)
+	case "lastSchoolYear":
+		return ec.fieldContext_SchoolPartnership_lastSchoolYear(ctx, field)
+	case "yearOfTerm":
+		return ec.fieldContext_SchoolPartnership_yearOfTerm(ctx, field)
+	case "draft":
+		return ec.fieldContext_SchoolPartnership_draft(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_SchoolPartnership_endedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolPartnership", field.Name)
+}
+
+func (ec *executionContext) childFields_SchoolTeacher(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SchoolTeacher_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SchoolTeacher_name(ctx, field)
+	case "mentorSubjects":
+		return ec.fieldContext_SchoolTeacher_mentorSubjects(ctx, field)
+	case "loadLimit":
+		return ec.fieldContext_SchoolTeacher_loadLimit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchoolTeacher", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedPractice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SharedPractice_id(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_SharedPractice_schoolId(ctx, field)
+	case "year":
+		return ec.fieldContext_SharedPractice_year(ctx, field)
+	case "title":
+		return ec.fieldContext_SharedPractice_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_SharedPractice_summary(ctx, field)
+	case "subject":
+		return ec.fieldContext_SharedPractice_subject(ctx, field)
+	case "links":
+		return ec.fieldContext_SharedPractice_links(ctx, field)
+	case "sharedAt":
+		return ec.fieldContext_SharedPractice_sharedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedPractice", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedPracticeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SharedPracticeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SharedPracticeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SharedPracticeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedPracticeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedPracticeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SharedPracticeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SharedPracticeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedPracticeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentAtRisk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StudentAtRisk_id(ctx, field)
+	case "name":
+		return ec.fieldContext_StudentAtRisk_name(ctx, field)
+	case "schoolId":
+		return ec.fieldContext_StudentAtRisk_schoolId(ctx, field)
+	case "subject":
+		return ec.fieldContext_StudentAtRisk_subject(ctx, field)
+	case "reasons":
+		return ec.fieldContext_StudentAtRisk_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentAtRisk", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentReflection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StudentReflection_id(ctx, field)
+	case "date":
+		return ec.fieldContext_StudentReflection_date(ctx, field)
+	case "text":
+		return ec.fieldContext_StudentReflection_text(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_StudentReflection_submittedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentReflection", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "studentId":
+		return ec.fieldContext_StudentRegistration_studentId(ctx, field)
+	case "name":
+		return ec.fieldContext_StudentRegistration_name(ctx, field)
+	case "level":
+		return ec.fieldContext_StudentRegistration_level(ctx, field)
+	case "subjects":
+		return ec.fieldContext_StudentRegistration_subjects(ctx, field)
+	case "preferences":
+		return ec.fieldContext_StudentRegistration_preferences(ctx, field)
+	case "status":
+		return ec.fieldContext_StudentRegistration_status(ctx, field)
+	case "placement":
+		return ec.fieldContext_StudentRegistration_placement(ctx, field)
+	case "unplacedReason":
+		return ec.fieldContext_StudentRegistration_unplacedReason(ctx, field)
+	case "explanation":
+		return ec.fieldContext_StudentRegistration_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentRegistration", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentRegistrationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StudentRegistrationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StudentRegistrationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StudentRegistrationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentRegistrationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentRegistrationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StudentRegistrationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StudentRegistrationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentRegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentTeacherMentor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StudentTeacherMentor_id(ctx, field)
+	case "name":
+		return ec.fieldContext_StudentTeacherMentor_name(ctx, field)
+	case "assigned":
+		return ec.fieldContext_StudentTeacherMentor_assigned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentTeacherMentor", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentTeacherPlacement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "schoolId":
+		return ec.fieldContext_StudentTeacherPlacement_schoolId(ctx, field)
+	case "schoolName":
+		return ec.fieldContext_StudentTeacherPlacement_schoolName(ctx, field)
+	case "subject":
+		return ec.fieldContext_StudentTeacherPlacement_subject(ctx, field)
+	case "status":
+		return ec.fieldContext_StudentTeacherPlacement_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentTeacherPlacement", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentTeacherView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recordId":
+		return ec.fieldContext_StudentTeacherView_recordId(ctx, field)
+	case "studentId":
+		return ec.fieldContext_StudentTeacherView_studentId(ctx, field)
+	case "name":
+		return ec.fieldContext_StudentTeacherView_name(ctx, field)
+	case "round":
+		return ec.fieldContext_StudentTeacherView_round(ctx, field)
+	case "placement":
+		return ec.fieldContext_StudentTeacherView_placement(ctx, field)
+	case "windows":
+		return ec.fieldContext_StudentTeacherView_windows(ctx, field)
+	case "mentors":
+		return ec.fieldContext_StudentTeacherView_mentors(ctx, field)
+	case "tutorId":
+		return ec.fieldContext_StudentTeacherView_tutorId(ctx, field)
+	case "progress":
+		return ec.fieldContext_StudentTeacherView_progress(ctx, field)
+	case "lastObservedOn":
+		return ec.fieldContext_StudentTeacherView_lastObservedOn(ctx, field)
+	case "unacknowledged":
+		return ec.fieldContext_StudentTeacherView_unacknowledged(ctx, field)
+	case "openConcerns":
+		return ec.fieldContext_StudentTeacherView_openConcerns(ctx, field)
+	case "observations":
+		return ec.fieldContext_StudentTeacherView_observations(ctx, field)
+	case "meetings":
+		return ec.fieldContext_StudentTeacherView_meetings(ctx, field)
+	case "reflections":
+		return ec.fieldContext_StudentTeacherView_reflections(ctx, field)
+	case "concerns":
+		return ec.fieldContext_StudentTeacherView_concerns(ctx, field)
+	case "assessment":
+		return ec.fieldContext_StudentTeacherView_assessment(ctx, field)
+	case "moderation":
+		return ec.fieldContext_StudentTeacherView_moderation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentTeacherView", field.Name)
+}
+
+func (ec *executionContext) childFields_SubjectFill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_SubjectFill_subject(ctx, field)
+	case "offered":
+		return ec.fieldContext_SubjectFill_offered(ctx, field)
+	case "placed":
+		return ec.fieldContext_SubjectFill_placed(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_SubjectFill_confirmed(ctx, field)
+	case "rate":
+		return ec.fieldContext_SubjectFill_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubjectFill", field.Name)
+}
+
+func (ec *executionContext) childFields_SubjectPlaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_SubjectPlaces_subject(ctx, field)
+	case "offered":
+		return ec.fieldContext_SubjectPlaces_offered(ctx, field)
+	case "allocated":
+		return ec.fieldContext_SubjectPlaces_allocated(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_SubjectPlaces_confirmed(ctx, field)
+	case "declined":
+		return ec.fieldContext_SubjectPlaces_declined(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubjectPlaces", field.Name)
+}
+
+func (ec *executionContext) childFields_UnplacedStudent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UnplacedStudent_id(ctx, field)
+	case "name":
+		return ec.fieldContext_UnplacedStudent_name(ctx, field)
+	case "subjects":
+		return ec.fieldContext_UnplacedStudent_subjects(ctx, field)
+	case "reason":
+		return ec.fieldContext_UnplacedStudent_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnplacedStudent", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1672,6 +7634,140 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_FeedbackSummary_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ForumView_expressionsOfInterest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_ForumView_practice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subject",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subject"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_ForumView_registrations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_MentorView_mentees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_acknowledgeObservation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -3053,6 +9149,44 @@ func (ec *executionContext) field_Mutation_withdrawOffer_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_PlacementRound_registrations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*PlacementStatus, error) {
+			return ec.unmarshalOPlacementStatus2ᚖwsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subject",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subject"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3064,6 +9198,290 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_competencyFramework_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_facultyDashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_forum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "streamId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["streamId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_placementRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_placementRounds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "schoolYear",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["schoolYear"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_schoolDashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "schoolId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["schoolId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_school_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_schools_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "district",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["district"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_studentTeacher_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_facultyDashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_placementRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_schoolDashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "schoolId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["schoolId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roundId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roundId"] = arg1
 	return args, nil
 }
 
@@ -3140,6 +9558,268 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AllocationExplanation_rank(ctx context.Context, field graphql.CollectedField, obj *AllocationExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationExplanation_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationExplanation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllocationExplanation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllocationExplanation_notChosen(ctx context.Context, field graphql.CollectedField, obj *AllocationExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationExplanation_notChosen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotChosen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []NotChosenSchool) graphql.Marshaler {
+			return ec.marshalNNotChosenSchool2ᚕwsmsᚋgatewayᚋgraphᚐNotChosenSchoolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationExplanation_notChosen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AllocationExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotChosenSchool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AllocationSummary_placed(ctx context.Context, field graphql.CollectedField, obj *AllocationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationSummary_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationSummary_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllocationSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllocationSummary_worstRank(ctx context.Context, field graphql.CollectedField, obj *AllocationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationSummary_worstRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorstRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationSummary_worstRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllocationSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllocationSummary_rankCost(ctx context.Context, field graphql.CollectedField, obj *AllocationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationSummary_rankCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RankCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationSummary_rankCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllocationSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllocationSummary_travelMinutes(ctx context.Context, field graphql.CollectedField, obj *AllocationSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllocationSummary_travelMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TravelMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllocationSummary_travelMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllocationSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssessmentModeration_recommendation(ctx context.Context, field graphql.CollectedField, obj *AssessmentModeration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssessmentModeration_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssessmentModeration_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssessmentModeration", field, false, false, "String")
+}
+
+func (ec *executionContext) _AssessmentModeration_adjusted(ctx context.Context, field graphql.CollectedField, obj *AssessmentModeration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssessmentModeration_adjusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Adjusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssessmentModeration_adjusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssessmentModeration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AssessmentModeration_reason(ctx context.Context, field graphql.CollectedField, obj *AssessmentModeration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssessmentModeration_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssessmentModeration_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssessmentModeration", field, false, false, "String")
+}
+
+func (ec *executionContext) _AssessmentModeration_moderatedBy(ctx context.Context, field graphql.CollectedField, obj *AssessmentModeration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssessmentModeration_moderatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModeratedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssessmentModeration_moderatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssessmentModeration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AssessmentModeration_moderatedAt(ctx context.Context, field graphql.CollectedField, obj *AssessmentModeration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssessmentModeration_moderatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModeratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssessmentModeration_moderatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssessmentModeration", field, false, false, "Time")
+}
 
 func (ec *executionContext) _CommandReceipt_service(ctx context.Context, field graphql.CollectedField, obj *CommandReceipt) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3276,13 +9956,5387 @@ func (ec *executionContext) fieldContext_CommandReceipt_query(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "CommandReceipt",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Query(ctx, field)
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyDomain_id(ctx context.Context, field graphql.CollectedField, obj *CompetencyDomain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyDomain_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyDomain_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyDomain", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompetencyDomain_name(ctx context.Context, field graphql.CollectedField, obj *CompetencyDomain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyDomain_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyDomain_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyDomain", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompetencyDomain_indicators(ctx context.Context, field graphql.CollectedField, obj *CompetencyDomain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyDomain_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyDomain_indicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyDomain", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompetencyFramework_version(ctx context.Context, field graphql.CollectedField, obj *CompetencyFramework) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyFramework_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyFramework_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyFramework", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompetencyFramework_name(ctx context.Context, field graphql.CollectedField, obj *CompetencyFramework) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyFramework_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyFramework_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyFramework", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompetencyFramework_domains(ctx context.Context, field graphql.CollectedField, obj *CompetencyFramework) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyFramework_domains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []CompetencyDomain) graphql.Marshaler {
+			return ec.marshalNCompetencyDomain2ᚕwsmsᚋgatewayᚋgraphᚐCompetencyDomainᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyFramework_domains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyFramework",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyDomain(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyFramework_scale(ctx context.Context, field graphql.CollectedField, obj *CompetencyFramework) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyFramework_scale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []CompetencyScaleLevel) graphql.Marshaler {
+			return ec.marshalNCompetencyScaleLevel2ᚕwsmsᚋgatewayᚋgraphᚐCompetencyScaleLevelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyFramework_scale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyFramework",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyScaleLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyScaleLevel_value(ctx context.Context, field graphql.CollectedField, obj *CompetencyScaleLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyScaleLevel_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyScaleLevel_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyScaleLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompetencyScaleLevel_label(ctx context.Context, field graphql.CollectedField, obj *CompetencyScaleLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyScaleLevel_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyScaleLevel_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyScaleLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompetencyScaleLevel_descriptor(ctx context.Context, field graphql.CollectedField, obj *CompetencyScaleLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyScaleLevel_descriptor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Descriptor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyScaleLevel_descriptor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyScaleLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Concern_id(ctx context.Context, field graphql.CollectedField, obj *Concern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Concern_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Concern_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Concern", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Concern_student(ctx context.Context, field graphql.CollectedField, obj *Concern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Concern_student(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Student, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v NamedPerson) graphql.Marshaler {
+			return ec.marshalNNamedPerson2wsmsᚋgatewayᚋgraphᚐNamedPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Concern_student(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Concern",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NamedPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Concern_category(ctx context.Context, field graphql.CollectedField, obj *Concern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Concern_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Concern_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Concern", field, false, false, "String")
+}
+
+func (ec *executionContext) _Concern_severity(ctx context.Context, field graphql.CollectedField, obj *Concern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Concern_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Concern_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Concern", field, false, false, "String")
+}
+
+func (ec *executionContext) _Concern_raisedAt(ctx context.Context, field graphql.CollectedField, obj *Concern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Concern_raisedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Concern_raisedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Concern", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DashboardRound_id(ctx context.Context, field graphql.CollectedField, obj *DashboardRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardRound_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardRound_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardRound", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DashboardRound_name(ctx context.Context, field graphql.CollectedField, obj *DashboardRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardRound_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardRound_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _DashboardRound_schoolYear(ctx context.Context, field graphql.CollectedField, obj *DashboardRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardRound_schoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardRound_schoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DashboardRound_status(ctx context.Context, field graphql.CollectedField, obj *DashboardRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardRound_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardRound_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _DashboardSchool_id(ctx context.Context, field graphql.CollectedField, obj *DashboardSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSchool_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSchool_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardSchool", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DashboardSchool_name(ctx context.Context, field graphql.CollectedField, obj *DashboardSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSchool_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSchool_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _DashboardSchool_district(ctx context.Context, field graphql.CollectedField, obj *DashboardSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSchool_district(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.District, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSchool_district(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _DashboardSchool_level(ctx context.Context, field graphql.CollectedField, obj *DashboardSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSchool_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSchool_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _Decline_studentId(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_studentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_studentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Decline_studentName(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_studentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_studentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Decline_schoolId(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Decline_schoolName(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Decline_reason(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Decline_declinedAt(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_declinedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclinedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_declinedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EnglishPlaces_offered(ctx context.Context, field graphql.CollectedField, obj *EnglishPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnglishPlaces_offered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnglishPlaces_offered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnglishPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnglishPlaces_placed(ctx context.Context, field graphql.CollectedField, obj *EnglishPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnglishPlaces_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnglishPlaces_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnglishPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_id(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_schoolName(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_district(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_district(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.District, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_district(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_level(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_contactName(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_contactEmail(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_subjects(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_placesOffered(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_placesOffered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacesOffered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_placesOffered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_status(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_reviewReason(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_reviewReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_reviewReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_schoolId(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_expressedAt(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_expressedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpressedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_expressedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExpressionOfInterest_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterest_reviewedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterest_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExpressionOfInterestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ExpressionOfInterestEdge) graphql.Marshaler {
+			return ec.marshalNExpressionOfInterestEdge2ᚕwsmsᚋgatewayᚋgraphᚐExpressionOfInterestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExpressionOfInterestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExpressionOfInterestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExpressionOfInterestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExpressionOfInterestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExpressionOfInterestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExpressionOfInterestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExpressionOfInterestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExpressionOfInterestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ExpressionOfInterestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExpressionOfInterestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ExpressionOfInterest) graphql.Marshaler {
+			return ec.marshalNExpressionOfInterest2ᚖwsmsᚋgatewayᚋgraphᚐExpressionOfInterest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExpressionOfInterestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExpressionOfInterestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExpressionOfInterest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_round(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v DashboardRound) graphql.Marshaler {
+			return ec.marshalNDashboardRound2wsmsᚋgatewayᚋgraphᚐDashboardRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_fillRate(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_fillRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FillRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SubjectFill) graphql.Marshaler {
+			return ec.marshalNSubjectFill2ᚕwsmsᚋgatewayᚋgraphᚐSubjectFillᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_fillRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubjectFill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_englishPlaces(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_englishPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnglishPlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v EnglishPlaces) graphql.Marshaler {
+			return ec.marshalNEnglishPlaces2wsmsᚋgatewayᚋgraphᚐEnglishPlaces(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_englishPlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnglishPlaces(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_unplaced(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_unplaced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unplaced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []UnplacedStudent) graphql.Marshaler {
+			return ec.marshalNUnplacedStudent2ᚕwsmsᚋgatewayᚋgraphᚐUnplacedStudentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_unplaced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnplacedStudent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_observationCoverage(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_observationCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObservationCoverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ObservationCoverage) graphql.Marshaler {
+			return ec.marshalNObservationCoverage2wsmsᚋgatewayᚋgraphᚐObservationCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_observationCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_studentsAtRisk(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_studentsAtRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentsAtRisk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []StudentAtRisk) graphql.Marshaler {
+			return ec.marshalNStudentAtRisk2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_studentsAtRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentAtRisk(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_renewalsDue(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_renewalsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RenewalsDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []RenewalDue) graphql.Marshaler {
+			return ec.marshalNRenewalDue2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_renewalsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RenewalDue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacultyDashboard_forumAttendance(ctx context.Context, field graphql.CollectedField, obj *FacultyDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacultyDashboard_forumAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForumAttendance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ForumAttendance) graphql.Marshaler {
+			return ec.marshalOForumAttendance2ᚖwsmsᚋgatewayᚋgraphᚐForumAttendance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FacultyDashboard_forumAttendance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacultyDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumAttendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackComment_respondentId(ctx context.Context, field graphql.CollectedField, obj *FeedbackComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackComment_respondentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackComment_respondentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackComment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FeedbackComment_schoolId(ctx context.Context, field graphql.CollectedField, obj *FeedbackComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackComment_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackComment_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackComment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FeedbackComment_question(ctx context.Context, field graphql.CollectedField, obj *FeedbackComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackComment_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackComment_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackComment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackComment_text(ctx context.Context, field graphql.CollectedField, obj *FeedbackComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackComment_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackComment_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackComment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackCommentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *FeedbackCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCommentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []FeedbackCommentEdge) graphql.Marshaler {
+			return ec.marshalNFeedbackCommentEdge2ᚕwsmsᚋgatewayᚋgraphᚐFeedbackCommentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCommentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackCommentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackCommentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackCommentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *FeedbackCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCommentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCommentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackCommentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackCommentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *FeedbackCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCommentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCommentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCommentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackCommentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *FeedbackCommentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCommentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCommentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCommentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackCommentEdge_node(ctx context.Context, field graphql.CollectedField, obj *FeedbackCommentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCommentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FeedbackComment) graphql.Marshaler {
+			return ec.marshalNFeedbackComment2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCommentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackCommentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackRating_question(ctx context.Context, field graphql.CollectedField, obj *FeedbackRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackRating_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackRating_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackRating", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackRating_average(ctx context.Context, field graphql.CollectedField, obj *FeedbackRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackRating_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackRating_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackRating", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeedbackRating_responses(ctx context.Context, field graphql.CollectedField, obj *FeedbackRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackRating_responses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Responses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackRating_responses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackRating", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_respondents(ctx context.Context, field graphql.CollectedField, obj *FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_ratings(ctx context.Context, field graphql.CollectedField, obj *FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_ratings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []FeedbackRating) graphql.Marshaler {
+			return ec.marshalNFeedbackRating2ᚕwsmsᚋgatewayᚋgraphᚐFeedbackRatingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_ratings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_comments(ctx context.Context, field graphql.CollectedField, obj *FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FeedbackSummary().Comments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FeedbackCommentConnection) graphql.Marshaler {
+			return ec.marshalNFeedbackCommentConnection2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackCommentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackCommentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FeedbackSummary_comments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FinalAssessment_recommendation(ctx context.Context, field graphql.CollectedField, obj *FinalAssessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinalAssessment_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinalAssessment_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinalAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinalAssessment_summary(ctx context.Context, field graphql.CollectedField, obj *FinalAssessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinalAssessment_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinalAssessment_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinalAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FinalAssessment_assessedBy(ctx context.Context, field graphql.CollectedField, obj *FinalAssessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinalAssessment_assessedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssessedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinalAssessment_assessedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinalAssessment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FinalAssessment_assessedAt(ctx context.Context, field graphql.CollectedField, obj *FinalAssessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinalAssessment_assessedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssessedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinalAssessment_assessedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinalAssessment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FinalAssessment_minimumOverride(ctx context.Context, field graphql.CollectedField, obj *FinalAssessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinalAssessment_minimumOverride(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumOverride, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FinalAssessment_minimumOverride(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FinalAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumAttendance_year(ctx context.Context, field graphql.CollectedField, obj *ForumAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumAttendance_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumAttendance_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumAttendance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumAttendance_registered(ctx context.Context, field graphql.CollectedField, obj *ForumAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumAttendance_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumAttendance_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumAttendance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumAttendance_attended(ctx context.Context, field graphql.CollectedField, obj *ForumAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumAttendance_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumAttendance_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumAttendance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumAttendance_schools(ctx context.Context, field graphql.CollectedField, obj *ForumAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumAttendance_schools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Schools, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumAttendance_schools(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumAttendance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumParticipation_year(ctx context.Context, field graphql.CollectedField, obj *ForumParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumParticipation_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumParticipation_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumParticipation_registered(ctx context.Context, field graphql.CollectedField, obj *ForumParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumParticipation_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumParticipation_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumParticipation_attended(ctx context.Context, field graphql.CollectedField, obj *ForumParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumParticipation_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumParticipation_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumParticipation_sessionsPresented(ctx context.Context, field graphql.CollectedField, obj *ForumParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumParticipation_sessionsPresented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionsPresented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumParticipation_sessionsPresented(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumRegistration_id(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRegistration_sessionId(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_sessionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_sessionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRegistration_personId(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRegistration_name(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumRegistration_kind(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumRegistration_schoolId(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRegistration_waitlisted(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_waitlisted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waitlisted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_waitlisted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ForumRegistration_cancelled(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ForumRegistration_attended(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ForumRegistration_registeredAt(ctx context.Context, field graphql.CollectedField, obj *ForumRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistration_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistration_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ForumRegistrationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ForumRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistrationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ForumRegistrationEdge) graphql.Marshaler {
+			return ec.marshalNForumRegistrationEdge2ᚕwsmsᚋgatewayᚋgraphᚐForumRegistrationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistrationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumRegistrationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumRegistrationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumRegistrationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ForumRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistrationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistrationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumRegistrationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumRegistrationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ForumRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistrationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistrationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistrationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumRegistrationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ForumRegistrationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistrationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistrationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRegistrationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumRegistrationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ForumRegistrationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRegistrationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ForumRegistration) graphql.Marshaler {
+			return ec.marshalNForumRegistration2ᚖwsmsᚋgatewayᚋgraphᚐForumRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRegistrationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumRegistrationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumRenewal_schoolId(ctx context.Context, field graphql.CollectedField, obj *ForumRenewal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRenewal_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRenewal_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRenewal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRenewal_agreementId(ctx context.Context, field graphql.CollectedField, obj *ForumRenewal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRenewal_agreementId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgreementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRenewal_agreementId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRenewal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumRenewal_lastSchoolYear(ctx context.Context, field graphql.CollectedField, obj *ForumRenewal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumRenewal_lastSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumRenewal_lastSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumRenewal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumSession_id(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumSession_title(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumSession_format(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumSession_presenter(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_presenter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Presenter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_presenter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumSession_presenterSchoolId(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_presenterSchoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresenterSchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_presenterSchoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForumSession_capacity(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumSession_registered(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumSession_waitlisted(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_waitlisted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waitlisted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_waitlisted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumSession_attended(ctx context.Context, field graphql.CollectedField, obj *ForumSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumSession_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumSession_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumView_year(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumView_date(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumView", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumView_venue(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_venue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Venue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_venue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumView", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumView_onlineLink(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_onlineLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_onlineLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumView", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumView_theme(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumView", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumView_sessions(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForumView().Sessions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ForumSession) graphql.Marshaler {
+			return ec.marshalNForumSession2ᚕwsmsᚋgatewayᚋgraphᚐForumSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_registrations(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ForumView().Registrations(ctx, obj, fc.Args["sessionId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ForumRegistrationConnection) graphql.Marshaler {
+			return ec.marshalNForumRegistrationConnection2ᚖwsmsᚋgatewayᚋgraphᚐForumRegistrationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_registrations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumRegistrationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ForumView_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_participation(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_participation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForumView().Participation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SchoolParticipation) graphql.Marshaler {
+			return ec.marshalNSchoolParticipation2ᚕwsmsᚋgatewayᚋgraphᚐSchoolParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_participation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolParticipation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_renewalsDue(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_renewalsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForumView().RenewalsDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ForumRenewal) graphql.Marshaler {
+			return ec.marshalNForumRenewal2ᚕwsmsᚋgatewayᚋgraphᚐForumRenewalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_renewalsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumRenewal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_practice(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ForumView().Practice(ctx, obj, fc.Args["subject"].(*string), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SharedPracticeConnection) graphql.Marshaler {
+			return ec.marshalNSharedPracticeConnection2ᚖwsmsᚋgatewayᚋgraphᚐSharedPracticeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_practice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedPracticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ForumView_practice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_feedback(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForumView().Feedback(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FeedbackSummary) graphql.Marshaler {
+			return ec.marshalNFeedbackSummary2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForumView_expressionsOfInterest(ctx context.Context, field graphql.CollectedField, obj *ForumView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumView_expressionsOfInterest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ForumView().ExpressionsOfInterest(ctx, obj, fc.Args["status"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ExpressionOfInterestConnection) graphql.Marshaler {
+			return ec.marshalNExpressionOfInterestConnection2ᚖwsmsᚋgatewayᚋgraphᚐExpressionOfInterestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumView_expressionsOfInterest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForumView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExpressionOfInterestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ForumView_expressionsOfInterest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryActor_id(ctx context.Context, field graphql.CollectedField, obj *HistoryActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryActor_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryActor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HistoryActor_role(ctx context.Context, field graphql.CollectedField, obj *HistoryActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryActor_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryActor_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryActor", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryActor_schoolId(ctx context.Context, field graphql.CollectedField, obj *HistoryActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryActor_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryActor_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HistoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *HistoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []HistoryEdge) graphql.Marshaler {
+			return ec.marshalNHistoryEdge2ᚕwsmsᚋgatewayᚋgraphᚐHistoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *HistoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *HistoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HistoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *HistoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *HistoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *HistoryEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚖwsmsᚋgatewayᚋgraphᚐHistoryEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryEntry_service(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_version(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HistoryEntry_position(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HistoryEntry_type(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_occurredAt(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HistoryEntry_actor(ctx context.Context, field graphql.CollectedField, obj *HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *HistoryActor) graphql.Marshaler {
+			return ec.marshalNHistoryActor2ᚖwsmsᚋgatewayᚋgraphᚐHistoryActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryActor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HostedStudentTeacher_id(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_name(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_subject(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_status(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_mentor(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *NamedPerson) graphql.Marshaler {
+			return ec.marshalONamedPerson2ᚖwsmsᚋgatewayᚋgraphᚐNamedPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HostedStudentTeacher",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NamedPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HostedStudentTeacher_tutorId(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_tutorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TutorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_tutorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_observations(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ObservationTally) graphql.Marshaler {
+			return ec.marshalNObservationTally2wsmsᚋgatewayᚋgraphᚐObservationTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HostedStudentTeacher",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HostedStudentTeacher_lastObservedOn(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_lastObservedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastObservedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_lastObservedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_openConcerns(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_openConcerns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenConcerns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_openConcerns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HostedStudentTeacher_recommendation(ctx context.Context, field graphql.CollectedField, obj *HostedStudentTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HostedStudentTeacher_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HostedStudentTeacher_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HostedStudentTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _IneligibleSchool_schoolId(ctx context.Context, field graphql.CollectedField, obj *IneligibleSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IneligibleSchool_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IneligibleSchool_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IneligibleSchool", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IneligibleSchool_schoolName(ctx context.Context, field graphql.CollectedField, obj *IneligibleSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IneligibleSchool_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IneligibleSchool_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IneligibleSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _IneligibleSchool_reason(ctx context.Context, field graphql.CollectedField, obj *IneligibleSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IneligibleSchool_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IneligibleSchool_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IneligibleSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_id(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LessonObservation_date(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_class(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_subject(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_topic(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_observerId(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_observerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObserverID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_observerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LessonObservation_observerRole(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_observerRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObserverRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_observerRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_observerName(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_observerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObserverName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_observerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_coObserverId(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_coObserverId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoObserverID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_coObserverId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LessonObservation_cosigned(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_cosigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cosigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_cosigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LessonObservation_frameworkVersion(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_frameworkVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FrameworkVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_frameworkVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LessonObservation_ratings(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_ratings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_ratings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "Map")
+}
+
+func (ec *executionContext) _LessonObservation_strengths(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_strengths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strengths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_strengths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_areasForDevelopment(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_areasForDevelopment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreasForDevelopment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_areasForDevelopment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_actionPoints(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_actionPoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActionPoints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_actionPoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_recordedOn(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_recordedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_recordedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _LessonObservation_amendments(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_amendments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amendments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_amendments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LessonObservation_acknowledgedAt(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_acknowledgedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcknowledgedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_acknowledgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LessonObservation_response(ctx context.Context, field graphql.CollectedField, obj *LessonObservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LessonObservation_response(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Response, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LessonObservation_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LessonObservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentee_recordId(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Mentee_studentId(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_studentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_studentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Mentee_name(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentee_schoolId(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Mentee_subject(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentee_round(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v MentoringRound) graphql.Marshaler {
+			return ec.marshalNMentoringRound2wsmsᚋgatewayᚋgraphᚐMentoringRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentee",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentoringRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentee_windows(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_windows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Windows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PracticumWindow) graphql.Marshaler {
+			return ec.marshalNPracticumWindow2ᚕwsmsᚋgatewayᚋgraphᚐPracticumWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_windows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentee",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticumWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentee_progress(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ObservationProgress) graphql.Marshaler {
+			return ec.marshalNObservationProgress2wsmsᚋgatewayᚋgraphᚐObservationProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentee",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentee_observationsDue(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_observationsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObservationsDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_observationsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mentee_lastObservedOn(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_lastObservedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastObservedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_lastObservedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentee_unacknowledged(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_unacknowledged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unacknowledged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_unacknowledged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mentee_openConcerns(ctx context.Context, field graphql.CollectedField, obj *Mentee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentee_openConcerns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenConcerns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentee_openConcerns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentee", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentorSchool_id(ctx context.Context, field graphql.CollectedField, obj *MentorSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorSchool_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorSchool_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorSchool", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentorSchool_name(ctx context.Context, field graphql.CollectedField, obj *MentorSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorSchool_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorSchool_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_certificateId(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_certificateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_certificateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_course(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Course, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_level(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_issuer(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_schoolId(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentorTraining_completedOn(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_completedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_completedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorTraining_expiresOn(ctx context.Context, field graphql.CollectedField, obj *MentorTraining) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorTraining_expiresOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorTraining_expiresOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorTraining", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorView_id(ctx context.Context, field graphql.CollectedField, obj *MentorView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorView_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorView_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentorView_name(ctx context.Context, field graphql.CollectedField, obj *MentorView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorView_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorView_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorView", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorView_school(ctx context.Context, field graphql.CollectedField, obj *MentorView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorView_school(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.School, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorSchool) graphql.Marshaler {
+			return ec.marshalOMentorSchool2ᚖwsmsᚋgatewayᚋgraphᚐMentorSchool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorView_school(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorSchool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorView_trainings(ctx context.Context, field graphql.CollectedField, obj *MentorView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorView_trainings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MentorView().Trainings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MentorTraining) graphql.Marshaler {
+			return ec.marshalNMentorTraining2ᚕwsmsᚋgatewayᚋgraphᚐMentorTrainingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorView_trainings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorTraining(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorView_mentees(ctx context.Context, field graphql.CollectedField, obj *MentorView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorView_mentees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MentorView().Mentees(ctx, obj, fc.Args["roundId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Mentee) graphql.Marshaler {
+			return ec.marshalNMentee2ᚕwsmsᚋgatewayᚋgraphᚐMenteeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorView_mentees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentee(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MentorView_mentees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentoringConcern_id(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentoringConcern_raisedBy(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_raisedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_raisedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentoringConcern_category(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringConcern_severity(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringConcern_description(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringConcern_raisedAt(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_raisedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_raisedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MentoringConcern_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MentoringConcern_note(ctx context.Context, field graphql.CollectedField, obj *MentoringConcern) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringConcern_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringConcern_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringConcern", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringMeeting_id(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentoringMeeting_mentorId(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_mentorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MentorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_mentorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentoringMeeting_date(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringMeeting_minutes(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentoringMeeting_topics(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringMeeting_targets(ctx context.Context, field graphql.CollectedField, obj *MentoringMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringMeeting_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringMeeting_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringMeeting", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentoringPolicy_minMentorObservations(ctx context.Context, field graphql.CollectedField, obj *MentoringPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringPolicy_minMentorObservations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinMentorObservations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringPolicy_minMentorObservations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentoringPolicy_minTutorObservations(ctx context.Context, field graphql.CollectedField, obj *MentoringPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringPolicy_minTutorObservations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinTutorObservations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringPolicy_minTutorObservations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentoringPolicy_amendDays(ctx context.Context, field graphql.CollectedField, obj *MentoringPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringPolicy_amendDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmendDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringPolicy_amendDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentoringRound_id(ctx context.Context, field graphql.CollectedField, obj *MentoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringRound_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringRound_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringRound", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MentoringRound_name(ctx context.Context, field graphql.CollectedField, obj *MentoringRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentoringRound_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentoringRound_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentoringRound", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_registerSchool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -5309,6 +17363,558 @@ func (ec *executionContext) fieldContext_Mutation_reviewExpressionOfInterest(ctx
 	return fc, nil
 }
 
+func (ec *executionContext) _NamedPerson_id(ctx context.Context, field graphql.CollectedField, obj *NamedPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NamedPerson_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NamedPerson_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NamedPerson", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NamedPerson_name(ctx context.Context, field graphql.CollectedField, obj *NamedPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NamedPerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NamedPerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NamedPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotChosenSchool_schoolId(ctx context.Context, field graphql.CollectedField, obj *NotChosenSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotChosenSchool_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotChosenSchool_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotChosenSchool", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NotChosenSchool_rank(ctx context.Context, field graphql.CollectedField, obj *NotChosenSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotChosenSchool_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotChosenSchool_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotChosenSchool", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotChosenSchool_reason(ctx context.Context, field graphql.CollectedField, obj *NotChosenSchool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotChosenSchool_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotChosenSchool_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotChosenSchool", field, false, false, "String")
+}
+
+func (ec *executionContext) _ObservationCoverage_records(ctx context.Context, field graphql.CollectedField, obj *ObservationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationCoverage_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationCoverage_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationCoverage_meetingMinimum(ctx context.Context, field graphql.CollectedField, obj *ObservationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationCoverage_meetingMinimum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingMinimum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationCoverage_meetingMinimum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationCoverage_share(ctx context.Context, field graphql.CollectedField, obj *ObservationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationCoverage_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationCoverage_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ObservationProgress_mentor(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_teacher(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_teacher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Teacher, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_teacher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_tutor(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_tutor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tutor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_tutor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_minimumMentor(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_minimumMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumMentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_minimumMentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_minimumTutor(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_minimumTutor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumTutor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_minimumTutor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_mentorDue(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_mentorDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MentorDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_mentorDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationProgress_tutorDue(ctx context.Context, field graphql.CollectedField, obj *ObservationProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationProgress_tutorDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TutorDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationProgress_tutorDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_mentor(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_teacher(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_teacher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Teacher, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_teacher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_tutor(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_tutor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tutor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_tutor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_minimumMentor(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_minimumMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumMentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_minimumMentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_minimumTutor(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_minimumTutor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumTutor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_minimumTutor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationTally_met(ctx context.Context, field graphql.CollectedField, obj *ObservationTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationTally_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationTally_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationTally", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OfferedSubject_subject(ctx context.Context, field graphql.CollectedField, obj *OfferedSubject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferedSubject_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferedSubject_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferedSubject", field, false, false, "String")
+}
+
+func (ec *executionContext) _OfferedSubject_places(ctx context.Context, field graphql.CollectedField, obj *OfferedSubject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferedSubject_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Places, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferedSubject_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferedSubject", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferedSubject_filled(ctx context.Context, field graphql.CollectedField, obj *OfferedSubject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferedSubject_filled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferedSubject_filled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferedSubject", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5355,6 +17961,835 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PartnershipAgreement_id(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipAgreement_firstSchoolYear(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_firstSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_firstSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipAgreement_lastSchoolYear(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_lastSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_lastSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipAgreement_coreSubjects(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_coreSubjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoreSubjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_coreSubjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipAgreement_minPlaces(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_minPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinPlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_minPlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipAgreement_maxPlaces(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_maxPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_maxPlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipAgreement_englishKla(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_englishKla(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnglishKla, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_englishKla(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PartnershipAgreement_draft(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PartnershipAgreement_endedOn(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_endedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_endedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipAgreement_endReason(ctx context.Context, field graphql.CollectedField, obj *PartnershipAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipAgreement_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipAgreement_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipAgreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlacementRound_id(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlacementRound_name(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlacementRound_schoolYear(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_schoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_schoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlacementRound_windows(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_windows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Windows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PracticumWindow) graphql.Marshaler {
+			return ec.marshalNPracticumWindow2ᚕwsmsᚋgatewayᚋgraphᚐPracticumWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_windows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticumWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRound_offerDeadline(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_offerDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_offerDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlacementRound_preferenceDeadline(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_preferenceDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreferenceDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_preferenceDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlacementRound_maxPreferences(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_maxPreferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPreferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_maxPreferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlacementRound_maxTravelMinutes(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_maxTravelMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxTravelMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_maxTravelMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlacementRound_status(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v PlacementRoundStatus) graphql.Marshaler {
+			return ec.marshalNPlacementRoundStatus2wsmsᚋgatewayᚋgraphᚐPlacementRoundStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRound", field, false, false, "PlacementRoundStatus")
+}
+
+func (ec *executionContext) _PlacementRound_summary(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AllocationSummary) graphql.Marshaler {
+			return ec.marshalOAllocationSummary2ᚖwsmsᚋgatewayᚋgraphᚐAllocationSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AllocationSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRound_offers(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlacementRound().Offers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SchoolOffer) graphql.Marshaler {
+			return ec.marshalNSchoolOffer2ᚕwsmsᚋgatewayᚋgraphᚐSchoolOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolOffer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRound_registrations(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PlacementRound().Registrations(ctx, obj, fc.Args["status"].(*PlacementStatus), fc.Args["subject"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StudentRegistrationConnection) graphql.Marshaler {
+			return ec.marshalNStudentRegistrationConnection2ᚖwsmsᚋgatewayᚋgraphᚐStudentRegistrationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_registrations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentRegistrationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PlacementRound_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRound_declines(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_declines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlacementRound().Declines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Decline) graphql.Marshaler {
+			return ec.marshalNDecline2ᚕwsmsᚋgatewayᚋgraphᚐDeclineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_declines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Decline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRound_ineligibleSchools(ctx context.Context, field graphql.CollectedField, obj *PlacementRound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRound_ineligibleSchools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlacementRound().IneligibleSchools(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []IneligibleSchool) graphql.Marshaler {
+			return ec.marshalNIneligibleSchool2ᚕwsmsᚋgatewayᚋgraphᚐIneligibleSchoolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRound_ineligibleSchools(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IneligibleSchool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRoundConnection_edges(ctx context.Context, field graphql.CollectedField, obj *PlacementRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRoundConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PlacementRoundEdge) graphql.Marshaler {
+			return ec.marshalNPlacementRoundEdge2ᚕwsmsᚋgatewayᚋgraphᚐPlacementRoundEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRoundConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacementRoundEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRoundConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *PlacementRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRoundConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRoundConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlacementRoundConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *PlacementRoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRoundConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRoundConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRoundConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlacementRoundEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *PlacementRoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRoundEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRoundEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacementRoundEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlacementRoundEdge_node(ctx context.Context, field graphql.CollectedField, obj *PlacementRoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacementRoundEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PlacementRound) graphql.Marshaler {
+			return ec.marshalNPlacementRound2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacementRoundEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlacementRoundEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacementRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PracticumWindow_from(ctx context.Context, field graphql.CollectedField, obj *PracticumWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PracticumWindow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PracticumWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PracticumWindow", field, false, false, "String")
+}
+
+func (ec *executionContext) _PracticumWindow_to(ctx context.Context, field graphql.CollectedField, obj *PracticumWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PracticumWindow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PracticumWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PracticumWindow", field, false, false, "String")
+}
+
+func (ec *executionContext) _PracticumWindow_name(ctx context.Context, field graphql.CollectedField, obj *PracticumWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PracticumWindow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PracticumWindow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PracticumWindow", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5383,6 +18818,522 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Viewer(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_schoolDashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_schoolDashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SchoolDashboard(ctx, fc.Args["schoolId"].(string), fc.Args["roundId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SchoolDashboard) graphql.Marshaler {
+			return ec.marshalOSchoolDashboard2ᚖwsmsᚋgatewayᚋgraphᚐSchoolDashboard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_schoolDashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolDashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_schoolDashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_facultyDashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facultyDashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FacultyDashboard(ctx, fc.Args["roundId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FacultyDashboard) graphql.Marshaler {
+			return ec.marshalOFacultyDashboard2ᚖwsmsᚋgatewayᚋgraphᚐFacultyDashboard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facultyDashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacultyDashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facultyDashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_forum(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_forum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Forum(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ForumView) graphql.Marshaler {
+			return ec.marshalOForumView2ᚖwsmsᚋgatewayᚋgraphᚐForumView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_forum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_forum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["streamId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *HistoryConnection) graphql.Marshaler {
+			return ec.marshalNHistoryConnection2ᚖwsmsᚋgatewayᚋgraphᚐHistoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_studentTeacher(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_studentTeacher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StudentTeacher(ctx, fc.Args["id"].(string), fc.Args["roundId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StudentTeacherView) graphql.Marshaler {
+			return ec.marshalOStudentTeacherView2ᚖwsmsᚋgatewayᚋgraphᚐStudentTeacherView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_studentTeacher(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentTeacherView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_studentTeacher_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Mentor(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorView) graphql.Marshaler {
+			return ec.marshalOMentorView2ᚖwsmsᚋgatewayᚋgraphᚐMentorView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mentoringPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mentoringPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MentoringPolicy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MentoringPolicy) graphql.Marshaler {
+			return ec.marshalNMentoringPolicy2ᚖwsmsᚋgatewayᚋgraphᚐMentoringPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mentoringPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentoringPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_competencyFramework(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_competencyFramework(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompetencyFramework(ctx, fc.Args["version"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CompetencyFramework) graphql.Marshaler {
+			return ec.marshalOCompetencyFramework2ᚖwsmsᚋgatewayᚋgraphᚐCompetencyFramework(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_competencyFramework(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyFramework(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_competencyFramework_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_placementRound(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_placementRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlacementRound(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PlacementRound) graphql.Marshaler {
+			return ec.marshalOPlacementRound2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRound(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_placementRound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacementRound(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_placementRound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_placementRounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_placementRounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlacementRounds(ctx, fc.Args["schoolYear"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PlacementRoundConnection) graphql.Marshaler {
+			return ec.marshalNPlacementRoundConnection2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRoundConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_placementRounds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacementRoundConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_placementRounds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_school(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_school(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().School(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *School) graphql.Marshaler {
+			return ec.marshalOSchool2ᚖwsmsᚋgatewayᚋgraphᚐSchool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_school(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_School(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_school_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_schools(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_schools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Schools(ctx, fc.Args["district"].(*string), fc.Args["level"].(*string), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SchoolConnection) graphql.Marshaler {
+			return ec.marshalNSchoolConnection2ᚖwsmsᚋgatewayᚋgraphᚐSchoolConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_schools(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_schools_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5461,6 +19412,3604 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RenewalDue_schoolId(ctx context.Context, field graphql.CollectedField, obj *RenewalDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDue_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDue_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RenewalDue_schoolName(ctx context.Context, field graphql.CollectedField, obj *RenewalDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDue_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDue_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "String")
+}
+
+func (ec *executionContext) _RenewalDue_agreementId(ctx context.Context, field graphql.CollectedField, obj *RenewalDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDue_agreementId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgreementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDue_agreementId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RenewalDue_lastSchoolYear(ctx context.Context, field graphql.CollectedField, obj *RenewalDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDue_lastSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDue_lastSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RenewalDue_onForumAgenda(ctx context.Context, field graphql.CollectedField, obj *RenewalDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDue_onForumAgenda(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnForumAgenda, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDue_onForumAgenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RoundPlacement_schoolId(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoundPlacement_schoolName(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoundPlacement_subject(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoundPlacement_rank(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoundPlacement_travelMinutes(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_travelMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TravelMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_travelMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoundPlacement_status(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v PlacementStatus) graphql.Marshaler {
+			return ec.marshalNPlacementStatus2wsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "PlacementStatus")
+}
+
+func (ec *executionContext) _RoundPlacement_overridden(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_overridden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overridden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_overridden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RoundPlacement_overrideReason(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_overrideReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverrideReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_overrideReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoundPlacement_exception(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_exception(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exception, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_exception(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoundPlacement_mentorId(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlacement_mentorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MentorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlacement_mentorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlacement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoundPlaces_round(ctx context.Context, field graphql.CollectedField, obj *RoundPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlaces_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v DashboardRound) graphql.Marshaler {
+			return ec.marshalNDashboardRound2wsmsᚋgatewayᚋgraphᚐDashboardRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlaces_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoundPlaces",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoundPlaces_subject(ctx context.Context, field graphql.CollectedField, obj *RoundPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlaces_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlaces_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlaces", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoundPlaces_offered(ctx context.Context, field graphql.CollectedField, obj *RoundPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlaces_offered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlaces_offered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoundPlaces_filled(ctx context.Context, field graphql.CollectedField, obj *RoundPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoundPlaces_filled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoundPlaces_filled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoundPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _School_id(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("School", field, false, false, "ID")
+}
+
+func (ec *executionContext) _School_name(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("School", field, false, false, "String")
+}
+
+func (ec *executionContext) _School_district(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_district(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.District, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_district(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("School", field, false, false, "String")
+}
+
+func (ec *executionContext) _School_level(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("School", field, false, false, "String")
+}
+
+func (ec *executionContext) _School_contact(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SchoolContact) graphql.Marshaler {
+			return ec.marshalOSchoolContact2ᚖwsmsᚋgatewayᚋgraphᚐSchoolContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_School_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "School",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _School_agreements(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_agreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PartnershipAgreement) graphql.Marshaler {
+			return ec.marshalNPartnershipAgreement2ᚕwsmsᚋgatewayᚋgraphᚐPartnershipAgreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_School_agreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "School",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipAgreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _School_teachers(ctx context.Context, field graphql.CollectedField, obj *School) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_School_teachers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Teachers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SchoolTeacher) graphql.Marshaler {
+			return ec.marshalOSchoolTeacher2ᚕwsmsᚋgatewayᚋgraphᚐSchoolTeacherᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_School_teachers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "School",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolTeacher(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolConnection_edges(ctx context.Context, field graphql.CollectedField, obj *SchoolConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SchoolEdge) graphql.Marshaler {
+			return ec.marshalNSchoolEdge2ᚕwsmsᚋgatewayᚋgraphᚐSchoolEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SchoolConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SchoolConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolContact_name(ctx context.Context, field graphql.CollectedField, obj *SchoolContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolContact_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolContact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolContact_email(ctx context.Context, field graphql.CollectedField, obj *SchoolContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolContact_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolContact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolContact_phone(ctx context.Context, field graphql.CollectedField, obj *SchoolContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolContact_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolContact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolDashboard_school(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_school(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.School, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v DashboardSchool) graphql.Marshaler {
+			return ec.marshalNDashboardSchool2wsmsᚋgatewayᚋgraphᚐDashboardSchool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_school(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardSchool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_round(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *DashboardRound) graphql.Marshaler {
+			return ec.marshalODashboardRound2ᚖwsmsᚋgatewayᚋgraphᚐDashboardRound(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_partnership(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_partnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SchoolPartnership) graphql.Marshaler {
+			return ec.marshalOSchoolPartnership2ᚖwsmsᚋgatewayᚋgraphᚐSchoolPartnership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolPartnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_places(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Places, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SubjectPlaces) graphql.Marshaler {
+			return ec.marshalNSubjectPlaces2ᚕwsmsᚋgatewayᚋgraphᚐSubjectPlacesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubjectPlaces(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_placesByRound(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_placesByRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacesByRound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []RoundPlaces) graphql.Marshaler {
+			return ec.marshalNRoundPlaces2ᚕwsmsᚋgatewayᚋgraphᚐRoundPlacesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_placesByRound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoundPlaces(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_studentTeachers(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_studentTeachers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentTeachers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []HostedStudentTeacher) graphql.Marshaler {
+			return ec.marshalNHostedStudentTeacher2ᚕwsmsᚋgatewayᚋgraphᚐHostedStudentTeacherᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_studentTeachers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HostedStudentTeacher(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_openConcerns(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_openConcerns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenConcerns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Concern) graphql.Marshaler {
+			return ec.marshalNConcern2ᚕwsmsᚋgatewayᚋgraphᚐConcernᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_openConcerns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Concern(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolDashboard_forumParticipation(ctx context.Context, field graphql.CollectedField, obj *SchoolDashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolDashboard_forumParticipation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForumParticipation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ForumParticipation) graphql.Marshaler {
+			return ec.marshalNForumParticipation2ᚕwsmsᚋgatewayᚋgraphᚐForumParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolDashboard_forumParticipation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumParticipation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SchoolEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolEdge_node(ctx context.Context, field graphql.CollectedField, obj *SchoolEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *School) graphql.Marshaler {
+			return ec.marshalNSchool2ᚖwsmsᚋgatewayᚋgraphᚐSchool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_School(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolOffer_schoolId(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SchoolOffer_schoolName(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolOffer_capacity(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolOffer_withdrawn(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SchoolOffer_withdrawReason(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_withdrawReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_withdrawReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolOffer_warnings(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolOffer_subjects(ctx context.Context, field graphql.CollectedField, obj *SchoolOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolOffer_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []OfferedSubject) graphql.Marshaler {
+			return ec.marshalNOfferedSubject2ᚕwsmsᚋgatewayᚋgraphᚐOfferedSubjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolOffer_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchoolOffer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferedSubject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchoolParticipation_schoolId(ctx context.Context, field graphql.CollectedField, obj *SchoolParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolParticipation_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolParticipation_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolParticipation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SchoolParticipation_delegates(ctx context.Context, field graphql.CollectedField, obj *SchoolParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolParticipation_delegates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delegates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolParticipation_delegates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolParticipation_attended(ctx context.Context, field graphql.CollectedField, obj *SchoolParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolParticipation_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolParticipation_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolParticipation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolPartnership_agreementId(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_agreementId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgreementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_agreementId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SchoolPartnership_firstSchoolYear(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_firstSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_firstSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolPartnership_lastSchoolYear(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_lastSchoolYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSchoolYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_lastSchoolYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolPartnership_yearOfTerm(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_yearOfTerm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearOfTerm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_yearOfTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchoolPartnership_draft(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SchoolPartnership_endedOn(ctx context.Context, field graphql.CollectedField, obj *SchoolPartnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolPartnership_endedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolPartnership_endedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolPartnership", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolTeacher_id(ctx context.Context, field graphql.CollectedField, obj *SchoolTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolTeacher_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolTeacher_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolTeacher", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SchoolTeacher_name(ctx context.Context, field graphql.CollectedField, obj *SchoolTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolTeacher_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolTeacher_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolTeacher_mentorSubjects(ctx context.Context, field graphql.CollectedField, obj *SchoolTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolTeacher_mentorSubjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MentorSubjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolTeacher_mentorSubjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolTeacher", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchoolTeacher_loadLimit(ctx context.Context, field graphql.CollectedField, obj *SchoolTeacher) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchoolTeacher_loadLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchoolTeacher_loadLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchoolTeacher", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SharedPractice_id(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SharedPractice_schoolId(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SharedPractice_year(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SharedPractice_title(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPractice_summary(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPractice_subject(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPractice_links(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPractice_sharedAt(ctx context.Context, field graphql.CollectedField, obj *SharedPractice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPractice_sharedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPractice_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPractice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SharedPracticeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *SharedPracticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPracticeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SharedPracticeEdge) graphql.Marshaler {
+			return ec.marshalNSharedPracticeEdge2ᚕwsmsᚋgatewayᚋgraphᚐSharedPracticeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPracticeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedPracticeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedPracticeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedPracticeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SharedPracticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPracticeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPracticeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedPracticeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedPracticeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SharedPracticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPracticeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPracticeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPracticeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SharedPracticeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SharedPracticeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPracticeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPracticeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPracticeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPracticeEdge_node(ctx context.Context, field graphql.CollectedField, obj *SharedPracticeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPracticeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SharedPractice) graphql.Marshaler {
+			return ec.marshalNSharedPractice2ᚖwsmsᚋgatewayᚋgraphᚐSharedPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPracticeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedPracticeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedPractice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentAtRisk_id(ctx context.Context, field graphql.CollectedField, obj *StudentAtRisk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRisk_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRisk_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentAtRisk_name(ctx context.Context, field graphql.CollectedField, obj *StudentAtRisk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRisk_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRisk_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentAtRisk_schoolId(ctx context.Context, field graphql.CollectedField, obj *StudentAtRisk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRisk_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRisk_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentAtRisk_subject(ctx context.Context, field graphql.CollectedField, obj *StudentAtRisk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRisk_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRisk_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentAtRisk_reasons(ctx context.Context, field graphql.CollectedField, obj *StudentAtRisk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRisk_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRisk_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentReflection_id(ctx context.Context, field graphql.CollectedField, obj *StudentReflection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentReflection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentReflection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentReflection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentReflection_date(ctx context.Context, field graphql.CollectedField, obj *StudentReflection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentReflection_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentReflection_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentReflection", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentReflection_text(ctx context.Context, field graphql.CollectedField, obj *StudentReflection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentReflection_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentReflection_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentReflection", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentReflection_submittedAt(ctx context.Context, field graphql.CollectedField, obj *StudentReflection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentReflection_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentReflection_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentReflection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StudentRegistration_studentId(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_studentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_studentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentRegistration_name(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentRegistration_level(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentRegistration_subjects(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentRegistration_preferences(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_preferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_preferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentRegistration_status(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PlacementStatus) graphql.Marshaler {
+			return ec.marshalOPlacementStatus2ᚖwsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "PlacementStatus")
+}
+
+func (ec *executionContext) _StudentRegistration_placement(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_placement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *RoundPlacement) graphql.Marshaler {
+			return ec.marshalORoundPlacement2ᚖwsmsᚋgatewayᚋgraphᚐRoundPlacement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_placement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentRegistration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoundPlacement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentRegistration_unplacedReason(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_unplacedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnplacedReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_unplacedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentRegistration_explanation(ctx context.Context, field graphql.CollectedField, obj *StudentRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistration_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AllocationExplanation) graphql.Marshaler {
+			return ec.marshalOAllocationExplanation2ᚖwsmsᚋgatewayᚋgraphᚐAllocationExplanation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistration_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentRegistration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AllocationExplanation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentRegistrationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *StudentRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistrationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []StudentRegistrationEdge) graphql.Marshaler {
+			return ec.marshalNStudentRegistrationEdge2ᚕwsmsᚋgatewayᚋgraphᚐStudentRegistrationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistrationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentRegistrationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentRegistrationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentRegistrationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *StudentRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistrationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistrationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentRegistrationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentRegistrationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *StudentRegistrationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistrationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistrationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistrationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudentRegistrationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *StudentRegistrationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistrationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistrationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentRegistrationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentRegistrationEdge_node(ctx context.Context, field graphql.CollectedField, obj *StudentRegistrationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentRegistrationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StudentRegistration) graphql.Marshaler {
+			return ec.marshalNStudentRegistration2ᚖwsmsᚋgatewayᚋgraphᚐStudentRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentRegistrationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentRegistrationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherMentor_id(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherMentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherMentor_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherMentor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherMentor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentTeacherMentor_name(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherMentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherMentor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherMentor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherMentor", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherMentor_assigned(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherMentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherMentor_assigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherMentor_assigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherMentor", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StudentTeacherPlacement_schoolId(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherPlacement_schoolId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherPlacement_schoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherPlacement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentTeacherPlacement_schoolName(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherPlacement_schoolName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SchoolName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherPlacement_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherPlacement_subject(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherPlacement_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherPlacement_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherPlacement_status(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherPlacement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherPlacement_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherPlacement_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherPlacement", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherView_recordId(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentTeacherView_studentId(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_studentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_studentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentTeacherView_name(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherView_round(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v MentoringRound) graphql.Marshaler {
+			return ec.marshalNMentoringRound2wsmsᚋgatewayᚋgraphᚐMentoringRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentoringRound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_placement(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_placement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v StudentTeacherPlacement) graphql.Marshaler {
+			return ec.marshalNStudentTeacherPlacement2wsmsᚋgatewayᚋgraphᚐStudentTeacherPlacement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_placement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentTeacherPlacement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_windows(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_windows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Windows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []PracticumWindow) graphql.Marshaler {
+			return ec.marshalNPracticumWindow2ᚕwsmsᚋgatewayᚋgraphᚐPracticumWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_windows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticumWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_mentors(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudentTeacherView().Mentors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []StudentTeacherMentor) graphql.Marshaler {
+			return ec.marshalNStudentTeacherMentor2ᚕwsmsᚋgatewayᚋgraphᚐStudentTeacherMentorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_mentors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentTeacherMentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_tutorId(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_tutorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TutorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_tutorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudentTeacherView_progress(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ObservationProgress) graphql.Marshaler {
+			return ec.marshalNObservationProgress2wsmsᚋgatewayᚋgraphᚐObservationProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_lastObservedOn(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_lastObservedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastObservedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_lastObservedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentTeacherView_unacknowledged(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_unacknowledged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unacknowledged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_unacknowledged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudentTeacherView_openConcerns(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_openConcerns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenConcerns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_openConcerns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentTeacherView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudentTeacherView_observations(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudentTeacherView().Observations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []LessonObservation) graphql.Marshaler {
+			return ec.marshalNLessonObservation2ᚕwsmsᚋgatewayᚋgraphᚐLessonObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LessonObservation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_meetings(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudentTeacherView().Meetings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MentoringMeeting) graphql.Marshaler {
+			return ec.marshalNMentoringMeeting2ᚕwsmsᚋgatewayᚋgraphᚐMentoringMeetingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentoringMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_reflections(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_reflections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudentTeacherView().Reflections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []StudentReflection) graphql.Marshaler {
+			return ec.marshalNStudentReflection2ᚕwsmsᚋgatewayᚋgraphᚐStudentReflectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_reflections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentReflection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_concerns(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_concerns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudentTeacherView().Concerns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MentoringConcern) graphql.Marshaler {
+			return ec.marshalNMentoringConcern2ᚕwsmsᚋgatewayᚋgraphᚐMentoringConcernᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_concerns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentoringConcern(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_assessment(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_assessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FinalAssessment) graphql.Marshaler {
+			return ec.marshalOFinalAssessment2ᚖwsmsᚋgatewayᚋgraphᚐFinalAssessment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinalAssessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentTeacherView_moderation(ctx context.Context, field graphql.CollectedField, obj *StudentTeacherView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentTeacherView_moderation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moderation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AssessmentModeration) graphql.Marshaler {
+			return ec.marshalOAssessmentModeration2ᚖwsmsᚋgatewayᚋgraphᚐAssessmentModeration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudentTeacherView_moderation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentTeacherView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssessmentModeration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubjectFill_subject(ctx context.Context, field graphql.CollectedField, obj *SubjectFill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectFill_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectFill_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectFill", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubjectFill_offered(ctx context.Context, field graphql.CollectedField, obj *SubjectFill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectFill_offered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectFill_offered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectFill", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectFill_placed(ctx context.Context, field graphql.CollectedField, obj *SubjectFill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectFill_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectFill_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectFill", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectFill_confirmed(ctx context.Context, field graphql.CollectedField, obj *SubjectFill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectFill_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectFill_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectFill", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectFill_rate(ctx context.Context, field graphql.CollectedField, obj *SubjectFill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectFill_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectFill_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectFill", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SubjectPlaces_subject(ctx context.Context, field graphql.CollectedField, obj *SubjectPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPlaces_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPlaces_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPlaces", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubjectPlaces_offered(ctx context.Context, field graphql.CollectedField, obj *SubjectPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPlaces_offered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPlaces_offered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectPlaces_allocated(ctx context.Context, field graphql.CollectedField, obj *SubjectPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPlaces_allocated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allocated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPlaces_allocated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectPlaces_confirmed(ctx context.Context, field graphql.CollectedField, obj *SubjectPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPlaces_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPlaces_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubjectPlaces_declined(ctx context.Context, field graphql.CollectedField, obj *SubjectPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPlaces_declined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPlaces_declined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPlaces", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_schoolDashboard(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_schoolDashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SchoolDashboard(ctx, fc.Args["schoolId"].(string), fc.Args["roundId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SchoolDashboard) graphql.Marshaler {
+			return ec.marshalNSchoolDashboard2ᚖwsmsᚋgatewayᚋgraphᚐSchoolDashboard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_schoolDashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchoolDashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_schoolDashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_facultyDashboard(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_facultyDashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FacultyDashboard(ctx, fc.Args["roundId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FacultyDashboard) graphql.Marshaler {
+			return ec.marshalNFacultyDashboard2ᚖwsmsᚋgatewayᚋgraphᚐFacultyDashboard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_facultyDashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacultyDashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_facultyDashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_placementRound(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_placementRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PlacementRound(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PlacementRound) graphql.Marshaler {
+			return ec.marshalNPlacementRound2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_placementRound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacementRound(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_placementRound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnplacedStudent_id(ctx context.Context, field graphql.CollectedField, obj *UnplacedStudent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnplacedStudent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnplacedStudent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnplacedStudent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UnplacedStudent_name(ctx context.Context, field graphql.CollectedField, obj *UnplacedStudent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnplacedStudent_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnplacedStudent_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnplacedStudent", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnplacedStudent_subjects(ctx context.Context, field graphql.CollectedField, obj *UnplacedStudent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnplacedStudent_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnplacedStudent_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnplacedStudent", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnplacedStudent_reason(ctx context.Context, field graphql.CollectedField, obj *UnplacedStudent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnplacedStudent_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnplacedStudent_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnplacedStudent", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_id(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
@@ -6758,7 +24307,7 @@ func (ec *executionContext) unmarshalInputAddRenewalAgendaItemInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "Renewal"}
+	fieldsInOrder := [...]string{"year", "schoolId", "agreementId", "lastSchoolYear"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -6773,13 +24322,27 @@ func (ec *executionContext) unmarshalInputAddRenewalAgendaItemInput(ctx context.
 				return it, err
 			}
 			it["year"] = data
-		case "Renewal":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Renewal"))
-			data, err := ec.unmarshalORenewalInput2map(ctx, v)
+		case "schoolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("schoolId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["Renewal"] = data
+			it["schoolId"] = data
+		case "agreementId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["agreementId"] = data
+		case "lastSchoolYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSchoolYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lastSchoolYear"] = data
 		}
 	}
 	return it, nil
@@ -9143,63 +26706,6 @@ func UnmarshalRenewPartnershipAgreementInput(ctx context.Context, raw any) (map[
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRenewalInput(ctx context.Context, obj any) (map[string]any, error) {
-	var it map[string]any
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"schoolId", "agreementId", "lastSchoolYear"}
-	it = make(map[string]any, len(asMap))
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "schoolId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("schoolId"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["schoolId"] = data
-		case "agreementId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementId"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["agreementId"] = data
-		case "lastSchoolYear":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSchoolYear"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["lastSchoolYear"] = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalRenewalInput unmarshals raw into the RenewalInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalRenewalInput(ctx context.Context, raw any) (map[string]any, error) {
-	var out map[string]any
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "RenewalInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputResolveConcernInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -10104,6 +27610,145 @@ func UnmarshalWithdrawOfferInput(ctx context.Context, raw any) (map[string]any, 
 
 // region    **************************** object.gotpl ****************************
 
+var allocationExplanationImplementors = []string{"AllocationExplanation"}
+
+func (ec *executionContext) _AllocationExplanation(ctx context.Context, sel ast.SelectionSet, obj *AllocationExplanation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, allocationExplanationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AllocationExplanation")
+		case "rank":
+			out.Values[i] = ec._AllocationExplanation_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notChosen":
+			out.Values[i] = ec._AllocationExplanation_notChosen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var allocationSummaryImplementors = []string{"AllocationSummary"}
+
+func (ec *executionContext) _AllocationSummary(ctx context.Context, sel ast.SelectionSet, obj *AllocationSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, allocationSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AllocationSummary")
+		case "placed":
+			out.Values[i] = ec._AllocationSummary_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "worstRank":
+			out.Values[i] = ec._AllocationSummary_worstRank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rankCost":
+			out.Values[i] = ec._AllocationSummary_rankCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "travelMinutes":
+			out.Values[i] = ec._AllocationSummary_travelMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assessmentModerationImplementors = []string{"AssessmentModeration"}
+
+func (ec *executionContext) _AssessmentModeration(ctx context.Context, sel ast.SelectionSet, obj *AssessmentModeration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentModerationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssessmentModeration")
+		case "recommendation":
+			out.Values[i] = ec._AssessmentModeration_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjusted":
+			out.Values[i] = ec._AssessmentModeration_adjusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._AssessmentModeration_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "moderatedBy":
+			out.Values[i] = ec._AssessmentModeration_moderatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moderatedAt":
+			out.Values[i] = ec._AssessmentModeration_moderatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var commandReceiptImplementors = []string{"CommandReceipt"}
 
 func (ec *executionContext) _CommandReceipt(ctx context.Context, sel ast.SelectionSet, obj *CommandReceipt) graphql.Marshaler {
@@ -10118,34 +27763,2266 @@ func (ec *executionContext) _CommandReceipt(ctx context.Context, sel ast.Selecti
 		case "service":
 			out.Values[i] = ec._CommandReceipt_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "streamId":
 			out.Values[i] = ec._CommandReceipt_streamId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "version":
 			out.Values[i] = ec._CommandReceipt_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "position":
 			out.Values[i] = ec._CommandReceipt_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "replayed":
 			out.Values[i] = ec._CommandReceipt_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "query":
+			out.Values[i] = ec._CommandReceipt_query(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyDomainImplementors = []string{"CompetencyDomain"}
+
+func (ec *executionContext) _CompetencyDomain(ctx context.Context, sel ast.SelectionSet, obj *CompetencyDomain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyDomainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyDomain")
+		case "id":
+			out.Values[i] = ec._CompetencyDomain_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CompetencyDomain_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indicators":
+			out.Values[i] = ec._CompetencyDomain_indicators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyFrameworkImplementors = []string{"CompetencyFramework"}
+
+func (ec *executionContext) _CompetencyFramework(ctx context.Context, sel ast.SelectionSet, obj *CompetencyFramework) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyFrameworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyFramework")
+		case "version":
+			out.Values[i] = ec._CompetencyFramework_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CompetencyFramework_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domains":
+			out.Values[i] = ec._CompetencyFramework_domains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scale":
+			out.Values[i] = ec._CompetencyFramework_scale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyScaleLevelImplementors = []string{"CompetencyScaleLevel"}
+
+func (ec *executionContext) _CompetencyScaleLevel(ctx context.Context, sel ast.SelectionSet, obj *CompetencyScaleLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyScaleLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyScaleLevel")
+		case "value":
+			out.Values[i] = ec._CompetencyScaleLevel_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CompetencyScaleLevel_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descriptor":
+			out.Values[i] = ec._CompetencyScaleLevel_descriptor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var concernImplementors = []string{"Concern"}
+
+func (ec *executionContext) _Concern(ctx context.Context, sel ast.SelectionSet, obj *Concern) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, concernImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Concern")
+		case "id":
+			out.Values[i] = ec._Concern_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "student":
+			out.Values[i] = ec._Concern_student(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._Concern_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._Concern_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raisedAt":
+			out.Values[i] = ec._Concern_raisedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dashboardRoundImplementors = []string{"DashboardRound"}
+
+func (ec *executionContext) _DashboardRound(ctx context.Context, sel ast.SelectionSet, obj *DashboardRound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dashboardRoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DashboardRound")
+		case "id":
+			out.Values[i] = ec._DashboardRound_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DashboardRound_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolYear":
+			out.Values[i] = ec._DashboardRound_schoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DashboardRound_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dashboardSchoolImplementors = []string{"DashboardSchool"}
+
+func (ec *executionContext) _DashboardSchool(ctx context.Context, sel ast.SelectionSet, obj *DashboardSchool) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dashboardSchoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DashboardSchool")
+		case "id":
+			out.Values[i] = ec._DashboardSchool_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DashboardSchool_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "district":
+			out.Values[i] = ec._DashboardSchool_district(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._DashboardSchool_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var declineImplementors = []string{"Decline"}
+
+func (ec *executionContext) _Decline(ctx context.Context, sel ast.SelectionSet, obj *Decline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Decline")
+		case "studentId":
+			out.Values[i] = ec._Decline_studentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studentName":
+			out.Values[i] = ec._Decline_studentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._Decline_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._Decline_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Decline_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declinedAt":
+			out.Values[i] = ec._Decline_declinedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var englishPlacesImplementors = []string{"EnglishPlaces"}
+
+func (ec *executionContext) _EnglishPlaces(ctx context.Context, sel ast.SelectionSet, obj *EnglishPlaces) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, englishPlacesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnglishPlaces")
+		case "offered":
+			out.Values[i] = ec._EnglishPlaces_offered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placed":
+			out.Values[i] = ec._EnglishPlaces_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var expressionOfInterestImplementors = []string{"ExpressionOfInterest"}
+
+func (ec *executionContext) _ExpressionOfInterest(ctx context.Context, sel ast.SelectionSet, obj *ExpressionOfInterest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, expressionOfInterestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExpressionOfInterest")
+		case "id":
+			out.Values[i] = ec._ExpressionOfInterest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._ExpressionOfInterest_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "district":
+			out.Values[i] = ec._ExpressionOfInterest_district(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._ExpressionOfInterest_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactName":
+			out.Values[i] = ec._ExpressionOfInterest_contactName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactEmail":
+			out.Values[i] = ec._ExpressionOfInterest_contactEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._ExpressionOfInterest_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placesOffered":
+			out.Values[i] = ec._ExpressionOfInterest_placesOffered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ExpressionOfInterest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewReason":
+			out.Values[i] = ec._ExpressionOfInterest_reviewReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._ExpressionOfInterest_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expressedAt":
+			out.Values[i] = ec._ExpressionOfInterest_expressedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewedAt":
+			out.Values[i] = ec._ExpressionOfInterest_reviewedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var expressionOfInterestConnectionImplementors = []string{"ExpressionOfInterestConnection"}
+
+func (ec *executionContext) _ExpressionOfInterestConnection(ctx context.Context, sel ast.SelectionSet, obj *ExpressionOfInterestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, expressionOfInterestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExpressionOfInterestConnection")
+		case "edges":
+			out.Values[i] = ec._ExpressionOfInterestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExpressionOfInterestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExpressionOfInterestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var expressionOfInterestEdgeImplementors = []string{"ExpressionOfInterestEdge"}
+
+func (ec *executionContext) _ExpressionOfInterestEdge(ctx context.Context, sel ast.SelectionSet, obj *ExpressionOfInterestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, expressionOfInterestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExpressionOfInterestEdge")
+		case "cursor":
+			out.Values[i] = ec._ExpressionOfInterestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ExpressionOfInterestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facultyDashboardImplementors = []string{"FacultyDashboard"}
+
+func (ec *executionContext) _FacultyDashboard(ctx context.Context, sel ast.SelectionSet, obj *FacultyDashboard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facultyDashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacultyDashboard")
+		case "round":
+			out.Values[i] = ec._FacultyDashboard_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fillRate":
+			out.Values[i] = ec._FacultyDashboard_fillRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "englishPlaces":
+			out.Values[i] = ec._FacultyDashboard_englishPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unplaced":
+			out.Values[i] = ec._FacultyDashboard_unplaced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observationCoverage":
+			out.Values[i] = ec._FacultyDashboard_observationCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studentsAtRisk":
+			out.Values[i] = ec._FacultyDashboard_studentsAtRisk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "renewalsDue":
+			out.Values[i] = ec._FacultyDashboard_renewalsDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forumAttendance":
+			out.Values[i] = ec._FacultyDashboard_forumAttendance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackCommentImplementors = []string{"FeedbackComment"}
+
+func (ec *executionContext) _FeedbackComment(ctx context.Context, sel ast.SelectionSet, obj *FeedbackComment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackCommentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackComment")
+		case "respondentId":
+			out.Values[i] = ec._FeedbackComment_respondentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._FeedbackComment_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "question":
+			out.Values[i] = ec._FeedbackComment_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._FeedbackComment_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackCommentConnectionImplementors = []string{"FeedbackCommentConnection"}
+
+func (ec *executionContext) _FeedbackCommentConnection(ctx context.Context, sel ast.SelectionSet, obj *FeedbackCommentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackCommentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackCommentConnection")
+		case "edges":
+			out.Values[i] = ec._FeedbackCommentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FeedbackCommentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FeedbackCommentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackCommentEdgeImplementors = []string{"FeedbackCommentEdge"}
+
+func (ec *executionContext) _FeedbackCommentEdge(ctx context.Context, sel ast.SelectionSet, obj *FeedbackCommentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackCommentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackCommentEdge")
+		case "cursor":
+			out.Values[i] = ec._FeedbackCommentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FeedbackCommentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackRatingImplementors = []string{"FeedbackRating"}
+
+func (ec *executionContext) _FeedbackRating(ctx context.Context, sel ast.SelectionSet, obj *FeedbackRating) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackRatingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackRating")
+		case "question":
+			out.Values[i] = ec._FeedbackRating_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._FeedbackRating_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responses":
+			out.Values[i] = ec._FeedbackRating_responses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackSummaryImplementors = []string{"FeedbackSummary"}
+
+func (ec *executionContext) _FeedbackSummary(ctx context.Context, sel ast.SelectionSet, obj *FeedbackSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackSummary")
+		case "respondents":
+			out.Values[i] = ec._FeedbackSummary_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ratings":
+			out.Values[i] = ec._FeedbackSummary_ratings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._CommandReceipt_query(ctx, field, obj)
+					return ec._FeedbackSummary_comments(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var finalAssessmentImplementors = []string{"FinalAssessment"}
+
+func (ec *executionContext) _FinalAssessment(ctx context.Context, sel ast.SelectionSet, obj *FinalAssessment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, finalAssessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FinalAssessment")
+		case "recommendation":
+			out.Values[i] = ec._FinalAssessment_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._FinalAssessment_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessedBy":
+			out.Values[i] = ec._FinalAssessment_assessedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessedAt":
+			out.Values[i] = ec._FinalAssessment_assessedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumOverride":
+			out.Values[i] = ec._FinalAssessment_minimumOverride(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumAttendanceImplementors = []string{"ForumAttendance"}
+
+func (ec *executionContext) _ForumAttendance(ctx context.Context, sel ast.SelectionSet, obj *ForumAttendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumAttendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumAttendance")
+		case "year":
+			out.Values[i] = ec._ForumAttendance_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registered":
+			out.Values[i] = ec._ForumAttendance_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._ForumAttendance_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schools":
+			out.Values[i] = ec._ForumAttendance_schools(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumParticipationImplementors = []string{"ForumParticipation"}
+
+func (ec *executionContext) _ForumParticipation(ctx context.Context, sel ast.SelectionSet, obj *ForumParticipation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumParticipationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumParticipation")
+		case "year":
+			out.Values[i] = ec._ForumParticipation_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registered":
+			out.Values[i] = ec._ForumParticipation_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._ForumParticipation_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionsPresented":
+			out.Values[i] = ec._ForumParticipation_sessionsPresented(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumRegistrationImplementors = []string{"ForumRegistration"}
+
+func (ec *executionContext) _ForumRegistration(ctx context.Context, sel ast.SelectionSet, obj *ForumRegistration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumRegistrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumRegistration")
+		case "id":
+			out.Values[i] = ec._ForumRegistration_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionId":
+			out.Values[i] = ec._ForumRegistration_sessionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personId":
+			out.Values[i] = ec._ForumRegistration_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ForumRegistration_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ForumRegistration_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._ForumRegistration_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitlisted":
+			out.Values[i] = ec._ForumRegistration_waitlisted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._ForumRegistration_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._ForumRegistration_attended(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._ForumRegistration_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumRegistrationConnectionImplementors = []string{"ForumRegistrationConnection"}
+
+func (ec *executionContext) _ForumRegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ForumRegistrationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumRegistrationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumRegistrationConnection")
+		case "edges":
+			out.Values[i] = ec._ForumRegistrationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ForumRegistrationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ForumRegistrationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumRegistrationEdgeImplementors = []string{"ForumRegistrationEdge"}
+
+func (ec *executionContext) _ForumRegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ForumRegistrationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumRegistrationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumRegistrationEdge")
+		case "cursor":
+			out.Values[i] = ec._ForumRegistrationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ForumRegistrationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumRenewalImplementors = []string{"ForumRenewal"}
+
+func (ec *executionContext) _ForumRenewal(ctx context.Context, sel ast.SelectionSet, obj *ForumRenewal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumRenewalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumRenewal")
+		case "schoolId":
+			out.Values[i] = ec._ForumRenewal_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreementId":
+			out.Values[i] = ec._ForumRenewal_agreementId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSchoolYear":
+			out.Values[i] = ec._ForumRenewal_lastSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumSessionImplementors = []string{"ForumSession"}
+
+func (ec *executionContext) _ForumSession(ctx context.Context, sel ast.SelectionSet, obj *ForumSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumSession")
+		case "id":
+			out.Values[i] = ec._ForumSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ForumSession_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._ForumSession_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presenter":
+			out.Values[i] = ec._ForumSession_presenter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presenterSchoolId":
+			out.Values[i] = ec._ForumSession_presenterSchoolId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._ForumSession_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registered":
+			out.Values[i] = ec._ForumSession_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waitlisted":
+			out.Values[i] = ec._ForumSession_waitlisted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._ForumSession_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forumViewImplementors = []string{"ForumView"}
+
+func (ec *executionContext) _ForumView(ctx context.Context, sel ast.SelectionSet, obj *ForumView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumView")
+		case "year":
+			out.Values[i] = ec._ForumView_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._ForumView_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "venue":
+			out.Values[i] = ec._ForumView_venue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onlineLink":
+			out.Values[i] = ec._ForumView_onlineLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "theme":
+			out.Values[i] = ec._ForumView_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sessions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_sessions(ctx, field, obj)
+				})
+		case "registrations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_registrations(ctx, field, obj)
+				})
+		case "participation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_participation(ctx, field, obj)
+				})
+		case "renewalsDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_renewalsDue(ctx, field, obj)
+				})
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_practice(ctx, field, obj)
+				})
+		case "feedback":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_feedback(ctx, field, obj)
+				})
+		case "expressionsOfInterest":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForumView_expressionsOfInterest(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyActorImplementors = []string{"HistoryActor"}
+
+func (ec *executionContext) _HistoryActor(ctx context.Context, sel ast.SelectionSet, obj *HistoryActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryActor")
+		case "id":
+			out.Values[i] = ec._HistoryActor_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._HistoryActor_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._HistoryActor_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyConnectionImplementors = []string{"HistoryConnection"}
+
+func (ec *executionContext) _HistoryConnection(ctx context.Context, sel ast.SelectionSet, obj *HistoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryConnection")
+		case "edges":
+			out.Values[i] = ec._HistoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HistoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HistoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyEdgeImplementors = []string{"HistoryEdge"}
+
+func (ec *executionContext) _HistoryEdge(ctx context.Context, sel ast.SelectionSet, obj *HistoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryEdge")
+		case "cursor":
+			out.Values[i] = ec._HistoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._HistoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyEntryImplementors = []string{"HistoryEntry"}
+
+func (ec *executionContext) _HistoryEntry(ctx context.Context, sel ast.SelectionSet, obj *HistoryEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryEntry")
+		case "service":
+			out.Values[i] = ec._HistoryEntry_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._HistoryEntry_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._HistoryEntry_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._HistoryEntry_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occurredAt":
+			out.Values[i] = ec._HistoryEntry_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._HistoryEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hostedStudentTeacherImplementors = []string{"HostedStudentTeacher"}
+
+func (ec *executionContext) _HostedStudentTeacher(ctx context.Context, sel ast.SelectionSet, obj *HostedStudentTeacher) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hostedStudentTeacherImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HostedStudentTeacher")
+		case "id":
+			out.Values[i] = ec._HostedStudentTeacher_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._HostedStudentTeacher_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._HostedStudentTeacher_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._HostedStudentTeacher_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentor":
+			out.Values[i] = ec._HostedStudentTeacher_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tutorId":
+			out.Values[i] = ec._HostedStudentTeacher_tutorId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "observations":
+			out.Values[i] = ec._HostedStudentTeacher_observations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastObservedOn":
+			out.Values[i] = ec._HostedStudentTeacher_lastObservedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openConcerns":
+			out.Values[i] = ec._HostedStudentTeacher_openConcerns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._HostedStudentTeacher_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ineligibleSchoolImplementors = []string{"IneligibleSchool"}
+
+func (ec *executionContext) _IneligibleSchool(ctx context.Context, sel ast.SelectionSet, obj *IneligibleSchool) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ineligibleSchoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IneligibleSchool")
+		case "schoolId":
+			out.Values[i] = ec._IneligibleSchool_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._IneligibleSchool_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._IneligibleSchool_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lessonObservationImplementors = []string{"LessonObservation"}
+
+func (ec *executionContext) _LessonObservation(ctx context.Context, sel ast.SelectionSet, obj *LessonObservation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lessonObservationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LessonObservation")
+		case "id":
+			out.Values[i] = ec._LessonObservation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._LessonObservation_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "class":
+			out.Values[i] = ec._LessonObservation_class(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._LessonObservation_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topic":
+			out.Values[i] = ec._LessonObservation_topic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observerId":
+			out.Values[i] = ec._LessonObservation_observerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observerRole":
+			out.Values[i] = ec._LessonObservation_observerRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observerName":
+			out.Values[i] = ec._LessonObservation_observerName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coObserverId":
+			out.Values[i] = ec._LessonObservation_coObserverId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cosigned":
+			out.Values[i] = ec._LessonObservation_cosigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frameworkVersion":
+			out.Values[i] = ec._LessonObservation_frameworkVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratings":
+			out.Values[i] = ec._LessonObservation_ratings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strengths":
+			out.Values[i] = ec._LessonObservation_strengths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areasForDevelopment":
+			out.Values[i] = ec._LessonObservation_areasForDevelopment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actionPoints":
+			out.Values[i] = ec._LessonObservation_actionPoints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedOn":
+			out.Values[i] = ec._LessonObservation_recordedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amendments":
+			out.Values[i] = ec._LessonObservation_amendments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acknowledgedAt":
+			out.Values[i] = ec._LessonObservation_acknowledgedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "response":
+			out.Values[i] = ec._LessonObservation_response(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var menteeImplementors = []string{"Mentee"}
+
+func (ec *executionContext) _Mentee(ctx context.Context, sel ast.SelectionSet, obj *Mentee) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, menteeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mentee")
+		case "recordId":
+			out.Values[i] = ec._Mentee_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studentId":
+			out.Values[i] = ec._Mentee_studentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Mentee_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._Mentee_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Mentee_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "round":
+			out.Values[i] = ec._Mentee_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "windows":
+			out.Values[i] = ec._Mentee_windows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "progress":
+			out.Values[i] = ec._Mentee_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observationsDue":
+			out.Values[i] = ec._Mentee_observationsDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastObservedOn":
+			out.Values[i] = ec._Mentee_lastObservedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unacknowledged":
+			out.Values[i] = ec._Mentee_unacknowledged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openConcerns":
+			out.Values[i] = ec._Mentee_openConcerns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorSchoolImplementors = []string{"MentorSchool"}
+
+func (ec *executionContext) _MentorSchool(ctx context.Context, sel ast.SelectionSet, obj *MentorSchool) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorSchoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorSchool")
+		case "id":
+			out.Values[i] = ec._MentorSchool_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MentorSchool_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorTrainingImplementors = []string{"MentorTraining"}
+
+func (ec *executionContext) _MentorTraining(ctx context.Context, sel ast.SelectionSet, obj *MentorTraining) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorTrainingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorTraining")
+		case "certificateId":
+			out.Values[i] = ec._MentorTraining_certificateId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "course":
+			out.Values[i] = ec._MentorTraining_course(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MentorTraining_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuer":
+			out.Values[i] = ec._MentorTraining_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._MentorTraining_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completedOn":
+			out.Values[i] = ec._MentorTraining_completedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresOn":
+			out.Values[i] = ec._MentorTraining_expiresOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorViewImplementors = []string{"MentorView"}
+
+func (ec *executionContext) _MentorView(ctx context.Context, sel ast.SelectionSet, obj *MentorView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorView")
+		case "id":
+			out.Values[i] = ec._MentorView_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._MentorView_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "school":
+			out.Values[i] = ec._MentorView_school(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trainings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorView_trainings(ctx, field, obj)
+				})
+		case "mentees":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorView_mentees(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentoringConcernImplementors = []string{"MentoringConcern"}
+
+func (ec *executionContext) _MentoringConcern(ctx context.Context, sel ast.SelectionSet, obj *MentoringConcern) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentoringConcernImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentoringConcern")
+		case "id":
+			out.Values[i] = ec._MentoringConcern_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raisedBy":
+			out.Values[i] = ec._MentoringConcern_raisedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._MentoringConcern_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._MentoringConcern_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._MentoringConcern_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raisedAt":
+			out.Values[i] = ec._MentoringConcern_raisedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._MentoringConcern_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MentoringConcern_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentoringMeetingImplementors = []string{"MentoringMeeting"}
+
+func (ec *executionContext) _MentoringMeeting(ctx context.Context, sel ast.SelectionSet, obj *MentoringMeeting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentoringMeetingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentoringMeeting")
+		case "id":
+			out.Values[i] = ec._MentoringMeeting_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentorId":
+			out.Values[i] = ec._MentoringMeeting_mentorId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._MentoringMeeting_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._MentoringMeeting_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._MentoringMeeting_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._MentoringMeeting_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentoringPolicyImplementors = []string{"MentoringPolicy"}
+
+func (ec *executionContext) _MentoringPolicy(ctx context.Context, sel ast.SelectionSet, obj *MentoringPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentoringPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentoringPolicy")
+		case "minMentorObservations":
+			out.Values[i] = ec._MentoringPolicy_minMentorObservations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minTutorObservations":
+			out.Values[i] = ec._MentoringPolicy_minTutorObservations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amendDays":
+			out.Values[i] = ec._MentoringPolicy_amendDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentoringRoundImplementors = []string{"MentoringRound"}
+
+func (ec *executionContext) _MentoringRound(ctx context.Context, sel ast.SelectionSet, obj *MentoringRound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentoringRoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentoringRound")
+		case "id":
+			out.Values[i] = ec._MentoringRound_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MentoringRound_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10521,6 +30398,294 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var namedPersonImplementors = []string{"NamedPerson"}
+
+func (ec *executionContext) _NamedPerson(ctx context.Context, sel ast.SelectionSet, obj *NamedPerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, namedPersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NamedPerson")
+		case "id":
+			out.Values[i] = ec._NamedPerson_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._NamedPerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notChosenSchoolImplementors = []string{"NotChosenSchool"}
+
+func (ec *executionContext) _NotChosenSchool(ctx context.Context, sel ast.SelectionSet, obj *NotChosenSchool) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notChosenSchoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotChosenSchool")
+		case "schoolId":
+			out.Values[i] = ec._NotChosenSchool_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._NotChosenSchool_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._NotChosenSchool_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationCoverageImplementors = []string{"ObservationCoverage"}
+
+func (ec *executionContext) _ObservationCoverage(ctx context.Context, sel ast.SelectionSet, obj *ObservationCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationCoverage")
+		case "records":
+			out.Values[i] = ec._ObservationCoverage_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meetingMinimum":
+			out.Values[i] = ec._ObservationCoverage_meetingMinimum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._ObservationCoverage_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationProgressImplementors = []string{"ObservationProgress"}
+
+func (ec *executionContext) _ObservationProgress(ctx context.Context, sel ast.SelectionSet, obj *ObservationProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationProgress")
+		case "mentor":
+			out.Values[i] = ec._ObservationProgress_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "teacher":
+			out.Values[i] = ec._ObservationProgress_teacher(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tutor":
+			out.Values[i] = ec._ObservationProgress_tutor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumMentor":
+			out.Values[i] = ec._ObservationProgress_minimumMentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumTutor":
+			out.Values[i] = ec._ObservationProgress_minimumTutor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentorDue":
+			out.Values[i] = ec._ObservationProgress_mentorDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tutorDue":
+			out.Values[i] = ec._ObservationProgress_tutorDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationTallyImplementors = []string{"ObservationTally"}
+
+func (ec *executionContext) _ObservationTally(ctx context.Context, sel ast.SelectionSet, obj *ObservationTally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationTallyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationTally")
+		case "mentor":
+			out.Values[i] = ec._ObservationTally_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "teacher":
+			out.Values[i] = ec._ObservationTally_teacher(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tutor":
+			out.Values[i] = ec._ObservationTally_tutor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumMentor":
+			out.Values[i] = ec._ObservationTally_minimumMentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumTutor":
+			out.Values[i] = ec._ObservationTally_minimumTutor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._ObservationTally_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offeredSubjectImplementors = []string{"OfferedSubject"}
+
+func (ec *executionContext) _OfferedSubject(ctx context.Context, sel ast.SelectionSet, obj *OfferedSubject) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offeredSubjectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferedSubject")
+		case "subject":
+			out.Values[i] = ec._OfferedSubject_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "places":
+			out.Values[i] = ec._OfferedSubject_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filled":
+			out.Values[i] = ec._OfferedSubject_filled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *PageInfo) graphql.Marshaler {
@@ -10539,6 +30704,310 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipAgreementImplementors = []string{"PartnershipAgreement"}
+
+func (ec *executionContext) _PartnershipAgreement(ctx context.Context, sel ast.SelectionSet, obj *PartnershipAgreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipAgreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipAgreement")
+		case "id":
+			out.Values[i] = ec._PartnershipAgreement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstSchoolYear":
+			out.Values[i] = ec._PartnershipAgreement_firstSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSchoolYear":
+			out.Values[i] = ec._PartnershipAgreement_lastSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coreSubjects":
+			out.Values[i] = ec._PartnershipAgreement_coreSubjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minPlaces":
+			out.Values[i] = ec._PartnershipAgreement_minPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxPlaces":
+			out.Values[i] = ec._PartnershipAgreement_maxPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "englishKla":
+			out.Values[i] = ec._PartnershipAgreement_englishKla(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._PartnershipAgreement_draft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endedOn":
+			out.Values[i] = ec._PartnershipAgreement_endedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endReason":
+			out.Values[i] = ec._PartnershipAgreement_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var placementRoundImplementors = []string{"PlacementRound"}
+
+func (ec *executionContext) _PlacementRound(ctx context.Context, sel ast.SelectionSet, obj *PlacementRound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placementRoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlacementRound")
+		case "id":
+			out.Values[i] = ec._PlacementRound_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PlacementRound_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "schoolYear":
+			out.Values[i] = ec._PlacementRound_schoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windows":
+			out.Values[i] = ec._PlacementRound_windows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "offerDeadline":
+			out.Values[i] = ec._PlacementRound_offerDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "preferenceDeadline":
+			out.Values[i] = ec._PlacementRound_preferenceDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxPreferences":
+			out.Values[i] = ec._PlacementRound_maxPreferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxTravelMinutes":
+			out.Values[i] = ec._PlacementRound_maxTravelMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PlacementRound_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._PlacementRound_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "offers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlacementRound_offers(ctx, field, obj)
+				})
+		case "registrations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlacementRound_registrations(ctx, field, obj)
+				})
+		case "declines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlacementRound_declines(ctx, field, obj)
+				})
+		case "ineligibleSchools":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlacementRound_ineligibleSchools(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var placementRoundConnectionImplementors = []string{"PlacementRoundConnection"}
+
+func (ec *executionContext) _PlacementRoundConnection(ctx context.Context, sel ast.SelectionSet, obj *PlacementRoundConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placementRoundConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlacementRoundConnection")
+		case "edges":
+			out.Values[i] = ec._PlacementRoundConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PlacementRoundConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PlacementRoundConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var placementRoundEdgeImplementors = []string{"PlacementRoundEdge"}
+
+func (ec *executionContext) _PlacementRoundEdge(ctx context.Context, sel ast.SelectionSet, obj *PlacementRoundEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placementRoundEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlacementRoundEdge")
+		case "cursor":
+			out.Values[i] = ec._PlacementRoundEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PlacementRoundEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var practicumWindowImplementors = []string{"PracticumWindow"}
+
+func (ec *executionContext) _PracticumWindow(ctx context.Context, sel ast.SelectionSet, obj *PracticumWindow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, practicumWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PracticumWindow")
+		case "from":
+			out.Values[i] = ec._PracticumWindow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PracticumWindow_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PracticumWindow_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -10584,6 +31053,78 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "schoolDashboard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_schoolDashboard(ctx, field)
+				})
+		case "facultyDashboard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facultyDashboard(ctx, field)
+				})
+		case "forum":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_forum(ctx, field)
+				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
+		case "studentTeacher":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_studentTeacher(ctx, field)
+				})
+		case "mentor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mentor(ctx, field)
+				})
+		case "mentoringPolicy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mentoringPolicy(ctx, field)
+				})
+		case "competencyFramework":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_competencyFramework(ctx, field)
+				})
+		case "placementRound":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_placementRound(ctx, field)
+				})
+		case "placementRounds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_placementRounds(ctx, field)
+				})
+		case "school":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_school(ctx, field)
+				})
+		case "schools":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_schools(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10597,6 +31138,1448 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var renewalDueImplementors = []string{"RenewalDue"}
+
+func (ec *executionContext) _RenewalDue(ctx context.Context, sel ast.SelectionSet, obj *RenewalDue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, renewalDueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RenewalDue")
+		case "schoolId":
+			out.Values[i] = ec._RenewalDue_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._RenewalDue_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreementId":
+			out.Values[i] = ec._RenewalDue_agreementId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSchoolYear":
+			out.Values[i] = ec._RenewalDue_lastSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onForumAgenda":
+			out.Values[i] = ec._RenewalDue_onForumAgenda(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roundPlacementImplementors = []string{"RoundPlacement"}
+
+func (ec *executionContext) _RoundPlacement(ctx context.Context, sel ast.SelectionSet, obj *RoundPlacement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roundPlacementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoundPlacement")
+		case "schoolId":
+			out.Values[i] = ec._RoundPlacement_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._RoundPlacement_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._RoundPlacement_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._RoundPlacement_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "travelMinutes":
+			out.Values[i] = ec._RoundPlacement_travelMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RoundPlacement_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overridden":
+			out.Values[i] = ec._RoundPlacement_overridden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overrideReason":
+			out.Values[i] = ec._RoundPlacement_overrideReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exception":
+			out.Values[i] = ec._RoundPlacement_exception(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mentorId":
+			out.Values[i] = ec._RoundPlacement_mentorId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roundPlacesImplementors = []string{"RoundPlaces"}
+
+func (ec *executionContext) _RoundPlaces(ctx context.Context, sel ast.SelectionSet, obj *RoundPlaces) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roundPlacesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoundPlaces")
+		case "round":
+			out.Values[i] = ec._RoundPlaces_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._RoundPlaces_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offered":
+			out.Values[i] = ec._RoundPlaces_offered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filled":
+			out.Values[i] = ec._RoundPlaces_filled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolImplementors = []string{"School"}
+
+func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, obj *School) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("School")
+		case "id":
+			out.Values[i] = ec._School_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._School_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "district":
+			out.Values[i] = ec._School_district(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._School_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._School_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "agreements":
+			out.Values[i] = ec._School_agreements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "teachers":
+			out.Values[i] = ec._School_teachers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolConnectionImplementors = []string{"SchoolConnection"}
+
+func (ec *executionContext) _SchoolConnection(ctx context.Context, sel ast.SelectionSet, obj *SchoolConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolConnection")
+		case "edges":
+			out.Values[i] = ec._SchoolConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SchoolConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SchoolConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolContactImplementors = []string{"SchoolContact"}
+
+func (ec *executionContext) _SchoolContact(ctx context.Context, sel ast.SelectionSet, obj *SchoolContact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolContact")
+		case "name":
+			out.Values[i] = ec._SchoolContact_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._SchoolContact_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._SchoolContact_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolDashboardImplementors = []string{"SchoolDashboard"}
+
+func (ec *executionContext) _SchoolDashboard(ctx context.Context, sel ast.SelectionSet, obj *SchoolDashboard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolDashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolDashboard")
+		case "school":
+			out.Values[i] = ec._SchoolDashboard_school(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "round":
+			out.Values[i] = ec._SchoolDashboard_round(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "partnership":
+			out.Values[i] = ec._SchoolDashboard_partnership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "places":
+			out.Values[i] = ec._SchoolDashboard_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placesByRound":
+			out.Values[i] = ec._SchoolDashboard_placesByRound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studentTeachers":
+			out.Values[i] = ec._SchoolDashboard_studentTeachers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openConcerns":
+			out.Values[i] = ec._SchoolDashboard_openConcerns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forumParticipation":
+			out.Values[i] = ec._SchoolDashboard_forumParticipation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolEdgeImplementors = []string{"SchoolEdge"}
+
+func (ec *executionContext) _SchoolEdge(ctx context.Context, sel ast.SelectionSet, obj *SchoolEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolEdge")
+		case "cursor":
+			out.Values[i] = ec._SchoolEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SchoolEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolOfferImplementors = []string{"SchoolOffer"}
+
+func (ec *executionContext) _SchoolOffer(ctx context.Context, sel ast.SelectionSet, obj *SchoolOffer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolOfferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolOffer")
+		case "schoolId":
+			out.Values[i] = ec._SchoolOffer_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._SchoolOffer_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._SchoolOffer_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawn":
+			out.Values[i] = ec._SchoolOffer_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawReason":
+			out.Values[i] = ec._SchoolOffer_withdrawReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._SchoolOffer_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._SchoolOffer_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolParticipationImplementors = []string{"SchoolParticipation"}
+
+func (ec *executionContext) _SchoolParticipation(ctx context.Context, sel ast.SelectionSet, obj *SchoolParticipation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolParticipationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolParticipation")
+		case "schoolId":
+			out.Values[i] = ec._SchoolParticipation_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delegates":
+			out.Values[i] = ec._SchoolParticipation_delegates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._SchoolParticipation_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolPartnershipImplementors = []string{"SchoolPartnership"}
+
+func (ec *executionContext) _SchoolPartnership(ctx context.Context, sel ast.SelectionSet, obj *SchoolPartnership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolPartnershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolPartnership")
+		case "agreementId":
+			out.Values[i] = ec._SchoolPartnership_agreementId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstSchoolYear":
+			out.Values[i] = ec._SchoolPartnership_firstSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSchoolYear":
+			out.Values[i] = ec._SchoolPartnership_lastSchoolYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yearOfTerm":
+			out.Values[i] = ec._SchoolPartnership_yearOfTerm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._SchoolPartnership_draft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endedOn":
+			out.Values[i] = ec._SchoolPartnership_endedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schoolTeacherImplementors = []string{"SchoolTeacher"}
+
+func (ec *executionContext) _SchoolTeacher(ctx context.Context, sel ast.SelectionSet, obj *SchoolTeacher) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schoolTeacherImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchoolTeacher")
+		case "id":
+			out.Values[i] = ec._SchoolTeacher_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SchoolTeacher_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentorSubjects":
+			out.Values[i] = ec._SchoolTeacher_mentorSubjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadLimit":
+			out.Values[i] = ec._SchoolTeacher_loadLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedPracticeImplementors = []string{"SharedPractice"}
+
+func (ec *executionContext) _SharedPractice(ctx context.Context, sel ast.SelectionSet, obj *SharedPractice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedPracticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedPractice")
+		case "id":
+			out.Values[i] = ec._SharedPractice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._SharedPractice_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._SharedPractice_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._SharedPractice_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._SharedPractice_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._SharedPractice_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._SharedPractice_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedAt":
+			out.Values[i] = ec._SharedPractice_sharedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedPracticeConnectionImplementors = []string{"SharedPracticeConnection"}
+
+func (ec *executionContext) _SharedPracticeConnection(ctx context.Context, sel ast.SelectionSet, obj *SharedPracticeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedPracticeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedPracticeConnection")
+		case "edges":
+			out.Values[i] = ec._SharedPracticeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SharedPracticeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SharedPracticeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedPracticeEdgeImplementors = []string{"SharedPracticeEdge"}
+
+func (ec *executionContext) _SharedPracticeEdge(ctx context.Context, sel ast.SelectionSet, obj *SharedPracticeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedPracticeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedPracticeEdge")
+		case "cursor":
+			out.Values[i] = ec._SharedPracticeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SharedPracticeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentAtRiskImplementors = []string{"StudentAtRisk"}
+
+func (ec *executionContext) _StudentAtRisk(ctx context.Context, sel ast.SelectionSet, obj *StudentAtRisk) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentAtRiskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentAtRisk")
+		case "id":
+			out.Values[i] = ec._StudentAtRisk_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._StudentAtRisk_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolId":
+			out.Values[i] = ec._StudentAtRisk_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._StudentAtRisk_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._StudentAtRisk_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentReflectionImplementors = []string{"StudentReflection"}
+
+func (ec *executionContext) _StudentReflection(ctx context.Context, sel ast.SelectionSet, obj *StudentReflection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentReflectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentReflection")
+		case "id":
+			out.Values[i] = ec._StudentReflection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._StudentReflection_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._StudentReflection_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submittedAt":
+			out.Values[i] = ec._StudentReflection_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentRegistrationImplementors = []string{"StudentRegistration"}
+
+func (ec *executionContext) _StudentRegistration(ctx context.Context, sel ast.SelectionSet, obj *StudentRegistration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentRegistrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentRegistration")
+		case "studentId":
+			out.Values[i] = ec._StudentRegistration_studentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._StudentRegistration_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._StudentRegistration_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._StudentRegistration_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "preferences":
+			out.Values[i] = ec._StudentRegistration_preferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StudentRegistration_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "placement":
+			out.Values[i] = ec._StudentRegistration_placement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unplacedReason":
+			out.Values[i] = ec._StudentRegistration_unplacedReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._StudentRegistration_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentRegistrationConnectionImplementors = []string{"StudentRegistrationConnection"}
+
+func (ec *executionContext) _StudentRegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *StudentRegistrationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentRegistrationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentRegistrationConnection")
+		case "edges":
+			out.Values[i] = ec._StudentRegistrationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StudentRegistrationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StudentRegistrationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentRegistrationEdgeImplementors = []string{"StudentRegistrationEdge"}
+
+func (ec *executionContext) _StudentRegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *StudentRegistrationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentRegistrationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentRegistrationEdge")
+		case "cursor":
+			out.Values[i] = ec._StudentRegistrationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StudentRegistrationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentTeacherMentorImplementors = []string{"StudentTeacherMentor"}
+
+func (ec *executionContext) _StudentTeacherMentor(ctx context.Context, sel ast.SelectionSet, obj *StudentTeacherMentor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentTeacherMentorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentTeacherMentor")
+		case "id":
+			out.Values[i] = ec._StudentTeacherMentor_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._StudentTeacherMentor_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "assigned":
+			out.Values[i] = ec._StudentTeacherMentor_assigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentTeacherPlacementImplementors = []string{"StudentTeacherPlacement"}
+
+func (ec *executionContext) _StudentTeacherPlacement(ctx context.Context, sel ast.SelectionSet, obj *StudentTeacherPlacement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentTeacherPlacementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentTeacherPlacement")
+		case "schoolId":
+			out.Values[i] = ec._StudentTeacherPlacement_schoolId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schoolName":
+			out.Values[i] = ec._StudentTeacherPlacement_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._StudentTeacherPlacement_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StudentTeacherPlacement_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentTeacherViewImplementors = []string{"StudentTeacherView"}
+
+func (ec *executionContext) _StudentTeacherView(ctx context.Context, sel ast.SelectionSet, obj *StudentTeacherView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentTeacherViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentTeacherView")
+		case "recordId":
+			out.Values[i] = ec._StudentTeacherView_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "studentId":
+			out.Values[i] = ec._StudentTeacherView_studentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._StudentTeacherView_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "round":
+			out.Values[i] = ec._StudentTeacherView_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placement":
+			out.Values[i] = ec._StudentTeacherView_placement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windows":
+			out.Values[i] = ec._StudentTeacherView_windows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudentTeacherView_mentors(ctx, field, obj)
+				})
+		case "tutorId":
+			out.Values[i] = ec._StudentTeacherView_tutorId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "progress":
+			out.Values[i] = ec._StudentTeacherView_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastObservedOn":
+			out.Values[i] = ec._StudentTeacherView_lastObservedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unacknowledged":
+			out.Values[i] = ec._StudentTeacherView_unacknowledged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openConcerns":
+			out.Values[i] = ec._StudentTeacherView_openConcerns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudentTeacherView_observations(ctx, field, obj)
+				})
+		case "meetings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudentTeacherView_meetings(ctx, field, obj)
+				})
+		case "reflections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudentTeacherView_reflections(ctx, field, obj)
+				})
+		case "concerns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudentTeacherView_concerns(ctx, field, obj)
+				})
+		case "assessment":
+			out.Values[i] = ec._StudentTeacherView_assessment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "moderation":
+			out.Values[i] = ec._StudentTeacherView_moderation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subjectFillImplementors = []string{"SubjectFill"}
+
+func (ec *executionContext) _SubjectFill(ctx context.Context, sel ast.SelectionSet, obj *SubjectFill) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subjectFillImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubjectFill")
+		case "subject":
+			out.Values[i] = ec._SubjectFill_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offered":
+			out.Values[i] = ec._SubjectFill_offered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placed":
+			out.Values[i] = ec._SubjectFill_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmed":
+			out.Values[i] = ec._SubjectFill_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._SubjectFill_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subjectPlacesImplementors = []string{"SubjectPlaces"}
+
+func (ec *executionContext) _SubjectPlaces(ctx context.Context, sel ast.SelectionSet, obj *SubjectPlaces) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subjectPlacesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubjectPlaces")
+		case "subject":
+			out.Values[i] = ec._SubjectPlaces_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offered":
+			out.Values[i] = ec._SubjectPlaces_offered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocated":
+			out.Values[i] = ec._SubjectPlaces_allocated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmed":
+			out.Values[i] = ec._SubjectPlaces_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declined":
+			out.Values[i] = ec._SubjectPlaces_declined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "schoolDashboard":
+		return ec._Subscription_schoolDashboard(ctx, fields[0])
+	case "facultyDashboard":
+		return ec._Subscription_facultyDashboard(ctx, fields[0])
+	case "placementRound":
+		return ec._Subscription_placementRound(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var unplacedStudentImplementors = []string{"UnplacedStudent"}
+
+func (ec *executionContext) _UnplacedStudent(ctx context.Context, sel ast.SelectionSet, obj *UnplacedStudent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unplacedStudentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnplacedStudent")
+		case "id":
+			out.Values[i] = ec._UnplacedStudent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._UnplacedStudent_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._UnplacedStudent_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._UnplacedStudent_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11092,9 +33075,69 @@ func (ec *executionContext) marshalNCommandReceipt2ᚖwsmsᚋgatewayᚋgraphᚐC
 	return ec._CommandReceipt(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCompetencyDomain2wsmsᚋgatewayᚋgraphᚐCompetencyDomain(ctx context.Context, sel ast.SelectionSet, v CompetencyDomain) graphql.Marshaler {
+	return ec._CompetencyDomain(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompetencyDomain2ᚕwsmsᚋgatewayᚋgraphᚐCompetencyDomainᚄ(ctx context.Context, sel ast.SelectionSet, v []CompetencyDomain) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompetencyDomain2wsmsᚋgatewayᚋgraphᚐCompetencyDomain(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCompetencyDomainInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCompetencyDomainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompetencyScaleLevel2wsmsᚋgatewayᚋgraphᚐCompetencyScaleLevel(ctx context.Context, sel ast.SelectionSet, v CompetencyScaleLevel) graphql.Marshaler {
+	return ec._CompetencyScaleLevel(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompetencyScaleLevel2ᚕwsmsᚋgatewayᚋgraphᚐCompetencyScaleLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []CompetencyScaleLevel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompetencyScaleLevel2wsmsᚋgatewayᚋgraphᚐCompetencyScaleLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConcern2wsmsᚋgatewayᚋgraphᚐConcern(ctx context.Context, sel ast.SelectionSet, v Concern) graphql.Marshaler {
+	return ec._Concern(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConcern2ᚕwsmsᚋgatewayᚋgraphᚐConcernᚄ(ctx context.Context, sel ast.SelectionSet, v []Concern) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConcern2wsmsᚋgatewayᚋgraphᚐConcern(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNConfirmPlacementInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -11112,6 +33155,34 @@ func (ec *executionContext) unmarshalNCosignObservationInput2map(ctx context.Con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDashboardRound2wsmsᚋgatewayᚋgraphᚐDashboardRound(ctx context.Context, sel ast.SelectionSet, v DashboardRound) graphql.Marshaler {
+	return ec._DashboardRound(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDashboardSchool2wsmsᚋgatewayᚋgraphᚐDashboardSchool(ctx context.Context, sel ast.SelectionSet, v DashboardSchool) graphql.Marshaler {
+	return ec._DashboardSchool(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDecline2wsmsᚋgatewayᚋgraphᚐDecline(ctx context.Context, sel ast.SelectionSet, v Decline) graphql.Marshaler {
+	return ec._Decline(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDecline2ᚕwsmsᚋgatewayᚋgraphᚐDeclineᚄ(ctx context.Context, sel ast.SelectionSet, v []Decline) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDecline2wsmsᚋgatewayᚋgraphᚐDecline(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDeclinePlacementInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeclinePlacementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11122,9 +33193,295 @@ func (ec *executionContext) unmarshalNEndPartnershipAgreementInput2map(ctx conte
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEnglishPlaces2wsmsᚋgatewayᚋgraphᚐEnglishPlaces(ctx context.Context, sel ast.SelectionSet, v EnglishPlaces) graphql.Marshaler {
+	return ec._EnglishPlaces(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNExpressInterestInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputExpressInterestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExpressionOfInterest2ᚖwsmsᚋgatewayᚋgraphᚐExpressionOfInterest(ctx context.Context, sel ast.SelectionSet, v *ExpressionOfInterest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExpressionOfInterest!")
+		return graphql.Null
+	}
+	return ec._ExpressionOfInterest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExpressionOfInterestConnection2ᚖwsmsᚋgatewayᚋgraphᚐExpressionOfInterestConnection(ctx context.Context, sel ast.SelectionSet, v *ExpressionOfInterestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExpressionOfInterestConnection!")
+		return graphql.Null
+	}
+	return ec._ExpressionOfInterestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExpressionOfInterestEdge2wsmsᚋgatewayᚋgraphᚐExpressionOfInterestEdge(ctx context.Context, sel ast.SelectionSet, v ExpressionOfInterestEdge) graphql.Marshaler {
+	return ec._ExpressionOfInterestEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExpressionOfInterestEdge2ᚕwsmsᚋgatewayᚋgraphᚐExpressionOfInterestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []ExpressionOfInterestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExpressionOfInterestEdge2wsmsᚋgatewayᚋgraphᚐExpressionOfInterestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacultyDashboard2ᚖwsmsᚋgatewayᚋgraphᚐFacultyDashboard(ctx context.Context, sel ast.SelectionSet, v *FacultyDashboard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FacultyDashboard!")
+		return graphql.Null
+	}
+	return ec._FacultyDashboard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackComment2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackComment(ctx context.Context, sel ast.SelectionSet, v *FeedbackComment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackComment!")
+		return graphql.Null
+	}
+	return ec._FeedbackComment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackCommentConnection2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackCommentConnection(ctx context.Context, sel ast.SelectionSet, v *FeedbackCommentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackCommentConnection!")
+		return graphql.Null
+	}
+	return ec._FeedbackCommentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackCommentEdge2wsmsᚋgatewayᚋgraphᚐFeedbackCommentEdge(ctx context.Context, sel ast.SelectionSet, v FeedbackCommentEdge) graphql.Marshaler {
+	return ec._FeedbackCommentEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFeedbackCommentEdge2ᚕwsmsᚋgatewayᚋgraphᚐFeedbackCommentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []FeedbackCommentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackCommentEdge2wsmsᚋgatewayᚋgraphᚐFeedbackCommentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackRating2wsmsᚋgatewayᚋgraphᚐFeedbackRating(ctx context.Context, sel ast.SelectionSet, v FeedbackRating) graphql.Marshaler {
+	return ec._FeedbackRating(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFeedbackRating2ᚕwsmsᚋgatewayᚋgraphᚐFeedbackRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []FeedbackRating) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackRating2wsmsᚋgatewayᚋgraphᚐFeedbackRating(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackSummary2ᚖwsmsᚋgatewayᚋgraphᚐFeedbackSummary(ctx context.Context, sel ast.SelectionSet, v *FeedbackSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackSummary!")
+		return graphql.Null
+	}
+	return ec._FeedbackSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNForumParticipation2wsmsᚋgatewayᚋgraphᚐForumParticipation(ctx context.Context, sel ast.SelectionSet, v ForumParticipation) graphql.Marshaler {
+	return ec._ForumParticipation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNForumParticipation2ᚕwsmsᚋgatewayᚋgraphᚐForumParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []ForumParticipation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumParticipation2wsmsᚋgatewayᚋgraphᚐForumParticipation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForumRegistration2ᚖwsmsᚋgatewayᚋgraphᚐForumRegistration(ctx context.Context, sel ast.SelectionSet, v *ForumRegistration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForumRegistration!")
+		return graphql.Null
+	}
+	return ec._ForumRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNForumRegistrationConnection2ᚖwsmsᚋgatewayᚋgraphᚐForumRegistrationConnection(ctx context.Context, sel ast.SelectionSet, v *ForumRegistrationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForumRegistrationConnection!")
+		return graphql.Null
+	}
+	return ec._ForumRegistrationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNForumRegistrationEdge2wsmsᚋgatewayᚋgraphᚐForumRegistrationEdge(ctx context.Context, sel ast.SelectionSet, v ForumRegistrationEdge) graphql.Marshaler {
+	return ec._ForumRegistrationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNForumRegistrationEdge2ᚕwsmsᚋgatewayᚋgraphᚐForumRegistrationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []ForumRegistrationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumRegistrationEdge2wsmsᚋgatewayᚋgraphᚐForumRegistrationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForumRenewal2wsmsᚋgatewayᚋgraphᚐForumRenewal(ctx context.Context, sel ast.SelectionSet, v ForumRenewal) graphql.Marshaler {
+	return ec._ForumRenewal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNForumRenewal2ᚕwsmsᚋgatewayᚋgraphᚐForumRenewalᚄ(ctx context.Context, sel ast.SelectionSet, v []ForumRenewal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumRenewal2wsmsᚋgatewayᚋgraphᚐForumRenewal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForumSession2wsmsᚋgatewayᚋgraphᚐForumSession(ctx context.Context, sel ast.SelectionSet, v ForumSession) graphql.Marshaler {
+	return ec._ForumSession(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNForumSession2ᚕwsmsᚋgatewayᚋgraphᚐForumSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []ForumSession) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumSession2wsmsᚋgatewayᚋgraphᚐForumSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHistoryActor2ᚖwsmsᚋgatewayᚋgraphᚐHistoryActor(ctx context.Context, sel ast.SelectionSet, v *HistoryActor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryActor!")
+		return graphql.Null
+	}
+	return ec._HistoryActor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoryConnection2ᚖwsmsᚋgatewayᚋgraphᚐHistoryConnection(ctx context.Context, sel ast.SelectionSet, v *HistoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryConnection!")
+		return graphql.Null
+	}
+	return ec._HistoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoryEdge2wsmsᚋgatewayᚋgraphᚐHistoryEdge(ctx context.Context, sel ast.SelectionSet, v HistoryEdge) graphql.Marshaler {
+	return ec._HistoryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHistoryEdge2ᚕwsmsᚋgatewayᚋgraphᚐHistoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []HistoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHistoryEdge2wsmsᚋgatewayᚋgraphᚐHistoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHistoryEntry2ᚖwsmsᚋgatewayᚋgraphᚐHistoryEntry(ctx context.Context, sel ast.SelectionSet, v *HistoryEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryEntry!")
+		return graphql.Null
+	}
+	return ec._HistoryEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHostedStudentTeacher2wsmsᚋgatewayᚋgraphᚐHostedStudentTeacher(ctx context.Context, sel ast.SelectionSet, v HostedStudentTeacher) graphql.Marshaler {
+	return ec._HostedStudentTeacher(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHostedStudentTeacher2ᚕwsmsᚋgatewayᚋgraphᚐHostedStudentTeacherᚄ(ctx context.Context, sel ast.SelectionSet, v []HostedStudentTeacher) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHostedStudentTeacher2wsmsᚋgatewayᚋgraphᚐHostedStudentTeacher(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -11141,6 +33498,55 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIneligibleSchool2wsmsᚋgatewayᚋgraphᚐIneligibleSchool(ctx context.Context, sel ast.SelectionSet, v IneligibleSchool) graphql.Marshaler {
+	return ec._IneligibleSchool(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIneligibleSchool2ᚕwsmsᚋgatewayᚋgraphᚐIneligibleSchoolᚄ(ctx context.Context, sel ast.SelectionSet, v []IneligibleSchool) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIneligibleSchool2wsmsᚋgatewayᚋgraphᚐIneligibleSchool(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11155,9 +33561,139 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLessonObservation2wsmsᚋgatewayᚋgraphᚐLessonObservation(ctx context.Context, sel ast.SelectionSet, v LessonObservation) graphql.Marshaler {
+	return ec._LessonObservation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLessonObservation2ᚕwsmsᚋgatewayᚋgraphᚐLessonObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []LessonObservation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLessonObservation2wsmsᚋgatewayᚋgraphᚐLessonObservation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNLogMentoringMeetingInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputLogMentoringMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Map!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNMentee2wsmsᚋgatewayᚋgraphᚐMentee(ctx context.Context, sel ast.SelectionSet, v Mentee) graphql.Marshaler {
+	return ec._Mentee(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentee2ᚕwsmsᚋgatewayᚋgraphᚐMenteeᚄ(ctx context.Context, sel ast.SelectionSet, v []Mentee) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentee2wsmsᚋgatewayᚋgraphᚐMentee(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorTraining2wsmsᚋgatewayᚋgraphᚐMentorTraining(ctx context.Context, sel ast.SelectionSet, v MentorTraining) graphql.Marshaler {
+	return ec._MentorTraining(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentorTraining2ᚕwsmsᚋgatewayᚋgraphᚐMentorTrainingᚄ(ctx context.Context, sel ast.SelectionSet, v []MentorTraining) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorTraining2wsmsᚋgatewayᚋgraphᚐMentorTraining(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentoringConcern2wsmsᚋgatewayᚋgraphᚐMentoringConcern(ctx context.Context, sel ast.SelectionSet, v MentoringConcern) graphql.Marshaler {
+	return ec._MentoringConcern(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentoringConcern2ᚕwsmsᚋgatewayᚋgraphᚐMentoringConcernᚄ(ctx context.Context, sel ast.SelectionSet, v []MentoringConcern) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentoringConcern2wsmsᚋgatewayᚋgraphᚐMentoringConcern(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentoringMeeting2wsmsᚋgatewayᚋgraphᚐMentoringMeeting(ctx context.Context, sel ast.SelectionSet, v MentoringMeeting) graphql.Marshaler {
+	return ec._MentoringMeeting(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentoringMeeting2ᚕwsmsᚋgatewayᚋgraphᚐMentoringMeetingᚄ(ctx context.Context, sel ast.SelectionSet, v []MentoringMeeting) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentoringMeeting2wsmsᚋgatewayᚋgraphᚐMentoringMeeting(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentoringPolicy2ᚖwsmsᚋgatewayᚋgraphᚐMentoringPolicy(ctx context.Context, sel ast.SelectionSet, v *MentoringPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentoringPolicy!")
+		return graphql.Null
+	}
+	return ec._MentoringPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentoringRound2wsmsᚋgatewayᚋgraphᚐMentoringRound(ctx context.Context, sel ast.SelectionSet, v MentoringRound) graphql.Marshaler {
+	return ec._MentoringRound(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNModerateAssessmentInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -11170,6 +33706,42 @@ func (ec *executionContext) unmarshalNNameTeacherMentorInput2map(ctx context.Con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNNamedPerson2wsmsᚋgatewayᚋgraphᚐNamedPerson(ctx context.Context, sel ast.SelectionSet, v NamedPerson) graphql.Marshaler {
+	return ec._NamedPerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNotChosenSchool2wsmsᚋgatewayᚋgraphᚐNotChosenSchool(ctx context.Context, sel ast.SelectionSet, v NotChosenSchool) graphql.Marshaler {
+	return ec._NotChosenSchool(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNotChosenSchool2ᚕwsmsᚋgatewayᚋgraphᚐNotChosenSchoolᚄ(ctx context.Context, sel ast.SelectionSet, v []NotChosenSchool) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotChosenSchool2wsmsᚋgatewayᚋgraphᚐNotChosenSchool(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObservationCoverage2wsmsᚋgatewayᚋgraphᚐObservationCoverage(ctx context.Context, sel ast.SelectionSet, v ObservationCoverage) graphql.Marshaler {
+	return ec._ObservationCoverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObservationProgress2wsmsᚋgatewayᚋgraphᚐObservationProgress(ctx context.Context, sel ast.SelectionSet, v ObservationProgress) graphql.Marshaler {
+	return ec._ObservationProgress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObservationTally2wsmsᚋgatewayᚋgraphᚐObservationTally(ctx context.Context, sel ast.SelectionSet, v ObservationTally) graphql.Marshaler {
+	return ec._ObservationTally(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNOfferPlacesInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputOfferPlacesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11178,6 +33750,26 @@ func (ec *executionContext) unmarshalNOfferPlacesInput2map(ctx context.Context, 
 func (ec *executionContext) unmarshalNOfferedPlacesInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputOfferedPlacesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOfferedSubject2wsmsᚋgatewayᚋgraphᚐOfferedSubject(ctx context.Context, sel ast.SelectionSet, v OfferedSubject) graphql.Marshaler {
+	return ec._OfferedSubject(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOfferedSubject2ᚕwsmsᚋgatewayᚋgraphᚐOfferedSubjectᚄ(ctx context.Context, sel ast.SelectionSet, v []OfferedSubject) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfferedSubject2wsmsᚋgatewayᚋgraphᚐOfferedSubject(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNOpenDraftAgreementInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -11200,9 +33792,113 @@ func (ec *executionContext) unmarshalNOverridePlacementInput2map(ctx context.Con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnershipAgreement2wsmsᚋgatewayᚋgraphᚐPartnershipAgreement(ctx context.Context, sel ast.SelectionSet, v PartnershipAgreement) graphql.Marshaler {
+	return ec._PartnershipAgreement(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartnershipAgreement2ᚕwsmsᚋgatewayᚋgraphᚐPartnershipAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []PartnershipAgreement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnershipAgreement2wsmsᚋgatewayᚋgraphᚐPartnershipAgreement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPeriodInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPeriodInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlacementRound2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRound(ctx context.Context, sel ast.SelectionSet, v *PlacementRound) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlacementRound!")
+		return graphql.Null
+	}
+	return ec._PlacementRound(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlacementRoundConnection2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRoundConnection(ctx context.Context, sel ast.SelectionSet, v *PlacementRoundConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlacementRoundConnection!")
+		return graphql.Null
+	}
+	return ec._PlacementRoundConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlacementRoundEdge2wsmsᚋgatewayᚋgraphᚐPlacementRoundEdge(ctx context.Context, sel ast.SelectionSet, v PlacementRoundEdge) graphql.Marshaler {
+	return ec._PlacementRoundEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlacementRoundEdge2ᚕwsmsᚋgatewayᚋgraphᚐPlacementRoundEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []PlacementRoundEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlacementRoundEdge2wsmsᚋgatewayᚋgraphᚐPlacementRoundEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPlacementRoundStatus2wsmsᚋgatewayᚋgraphᚐPlacementRoundStatus(ctx context.Context, v any) (PlacementRoundStatus, error) {
+	var res PlacementRoundStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlacementRoundStatus2wsmsᚋgatewayᚋgraphᚐPlacementRoundStatus(ctx context.Context, sel ast.SelectionSet, v PlacementRoundStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlacementStatus2wsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx context.Context, v any) (PlacementStatus, error) {
+	var res PlacementStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlacementStatus2wsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx context.Context, sel ast.SelectionSet, v PlacementStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPracticumWindow2wsmsᚋgatewayᚋgraphᚐPracticumWindow(ctx context.Context, sel ast.SelectionSet, v PracticumWindow) graphql.Marshaler {
+	return ec._PracticumWindow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPracticumWindow2ᚕwsmsᚋgatewayᚋgraphᚐPracticumWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []PracticumWindow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPracticumWindow2wsmsᚋgatewayᚋgraphᚐPracticumWindow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPublishAllocationInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -11255,6 +33951,26 @@ func (ec *executionContext) unmarshalNRenewPartnershipAgreementInput2map(ctx con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRenewalDue2wsmsᚋgatewayᚋgraphᚐRenewalDue(ctx context.Context, sel ast.SelectionSet, v RenewalDue) graphql.Marshaler {
+	return ec._RenewalDue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRenewalDue2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueᚄ(ctx context.Context, sel ast.SelectionSet, v []RenewalDue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRenewalDue2wsmsᚋgatewayᚋgraphᚐRenewalDue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNResolveConcernInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputResolveConcernInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11280,6 +33996,26 @@ func (ec *executionContext) marshalNRole2wsmsᚋeventsᚐRole(ctx context.Contex
 	return res
 }
 
+func (ec *executionContext) marshalNRoundPlaces2wsmsᚋgatewayᚋgraphᚐRoundPlaces(ctx context.Context, sel ast.SelectionSet, v RoundPlaces) graphql.Marshaler {
+	return ec._RoundPlaces(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRoundPlaces2ᚕwsmsᚋgatewayᚋgraphᚐRoundPlacesᚄ(ctx context.Context, sel ast.SelectionSet, v []RoundPlaces) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoundPlaces2wsmsᚋgatewayᚋgraphᚐRoundPlaces(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRunAllocationInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputRunAllocationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11295,6 +34031,94 @@ func (ec *executionContext) unmarshalNScheduleForumInput2map(ctx context.Context
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSchool2ᚖwsmsᚋgatewayᚋgraphᚐSchool(ctx context.Context, sel ast.SelectionSet, v *School) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "School!")
+		return graphql.Null
+	}
+	return ec._School(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSchoolConnection2ᚖwsmsᚋgatewayᚋgraphᚐSchoolConnection(ctx context.Context, sel ast.SelectionSet, v *SchoolConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchoolConnection!")
+		return graphql.Null
+	}
+	return ec._SchoolConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSchoolDashboard2ᚖwsmsᚋgatewayᚋgraphᚐSchoolDashboard(ctx context.Context, sel ast.SelectionSet, v *SchoolDashboard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchoolDashboard!")
+		return graphql.Null
+	}
+	return ec._SchoolDashboard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSchoolEdge2wsmsᚋgatewayᚋgraphᚐSchoolEdge(ctx context.Context, sel ast.SelectionSet, v SchoolEdge) graphql.Marshaler {
+	return ec._SchoolEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSchoolEdge2ᚕwsmsᚋgatewayᚋgraphᚐSchoolEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []SchoolEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchoolEdge2wsmsᚋgatewayᚋgraphᚐSchoolEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSchoolOffer2wsmsᚋgatewayᚋgraphᚐSchoolOffer(ctx context.Context, sel ast.SelectionSet, v SchoolOffer) graphql.Marshaler {
+	return ec._SchoolOffer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSchoolOffer2ᚕwsmsᚋgatewayᚋgraphᚐSchoolOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []SchoolOffer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchoolOffer2wsmsᚋgatewayᚋgraphᚐSchoolOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSchoolParticipation2wsmsᚋgatewayᚋgraphᚐSchoolParticipation(ctx context.Context, sel ast.SelectionSet, v SchoolParticipation) graphql.Marshaler {
+	return ec._SchoolParticipation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSchoolParticipation2ᚕwsmsᚋgatewayᚋgraphᚐSchoolParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []SchoolParticipation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchoolParticipation2wsmsᚋgatewayᚋgraphᚐSchoolParticipation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSchoolTeacher2wsmsᚋgatewayᚋgraphᚐSchoolTeacher(ctx context.Context, sel ast.SelectionSet, v SchoolTeacher) graphql.Marshaler {
+	return ec._SchoolTeacher(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNSetMentoringPolicyInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSetMentoringPolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11308,6 +34132,42 @@ func (ec *executionContext) unmarshalNSetSchoolCalendarInput2map(ctx context.Con
 func (ec *executionContext) unmarshalNSharePracticeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSharePracticeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSharedPractice2ᚖwsmsᚋgatewayᚋgraphᚐSharedPractice(ctx context.Context, sel ast.SelectionSet, v *SharedPractice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedPractice!")
+		return graphql.Null
+	}
+	return ec._SharedPractice(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSharedPracticeConnection2ᚖwsmsᚋgatewayᚋgraphᚐSharedPracticeConnection(ctx context.Context, sel ast.SelectionSet, v *SharedPracticeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedPracticeConnection!")
+		return graphql.Null
+	}
+	return ec._SharedPracticeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSharedPracticeEdge2wsmsᚋgatewayᚋgraphᚐSharedPracticeEdge(ctx context.Context, sel ast.SelectionSet, v SharedPracticeEdge) graphql.Marshaler {
+	return ec._SharedPracticeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSharedPracticeEdge2ᚕwsmsᚋgatewayᚋgraphᚐSharedPracticeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []SharedPracticeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedPracticeEdge2wsmsᚋgatewayᚋgraphᚐSharedPracticeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSignPartnershipAgreementInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -11329,6 +34189,175 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudentAtRisk2wsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx context.Context, sel ast.SelectionSet, v StudentAtRisk) graphql.Marshaler {
+	return ec._StudentAtRisk(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudentAtRisk2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentAtRisk) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudentAtRisk2wsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudentReflection2wsmsᚋgatewayᚋgraphᚐStudentReflection(ctx context.Context, sel ast.SelectionSet, v StudentReflection) graphql.Marshaler {
+	return ec._StudentReflection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudentReflection2ᚕwsmsᚋgatewayᚋgraphᚐStudentReflectionᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentReflection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudentReflection2wsmsᚋgatewayᚋgraphᚐStudentReflection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudentRegistration2ᚖwsmsᚋgatewayᚋgraphᚐStudentRegistration(ctx context.Context, sel ast.SelectionSet, v *StudentRegistration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudentRegistration!")
+		return graphql.Null
+	}
+	return ec._StudentRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStudentRegistrationConnection2ᚖwsmsᚋgatewayᚋgraphᚐStudentRegistrationConnection(ctx context.Context, sel ast.SelectionSet, v *StudentRegistrationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudentRegistrationConnection!")
+		return graphql.Null
+	}
+	return ec._StudentRegistrationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStudentRegistrationEdge2wsmsᚋgatewayᚋgraphᚐStudentRegistrationEdge(ctx context.Context, sel ast.SelectionSet, v StudentRegistrationEdge) graphql.Marshaler {
+	return ec._StudentRegistrationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudentRegistrationEdge2ᚕwsmsᚋgatewayᚋgraphᚐStudentRegistrationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentRegistrationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudentRegistrationEdge2wsmsᚋgatewayᚋgraphᚐStudentRegistrationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudentTeacherMentor2wsmsᚋgatewayᚋgraphᚐStudentTeacherMentor(ctx context.Context, sel ast.SelectionSet, v StudentTeacherMentor) graphql.Marshaler {
+	return ec._StudentTeacherMentor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudentTeacherMentor2ᚕwsmsᚋgatewayᚋgraphᚐStudentTeacherMentorᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentTeacherMentor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudentTeacherMentor2wsmsᚋgatewayᚋgraphᚐStudentTeacherMentor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudentTeacherPlacement2wsmsᚋgatewayᚋgraphᚐStudentTeacherPlacement(ctx context.Context, sel ast.SelectionSet, v StudentTeacherPlacement) graphql.Marshaler {
+	return ec._StudentTeacherPlacement(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubjectFill2wsmsᚋgatewayᚋgraphᚐSubjectFill(ctx context.Context, sel ast.SelectionSet, v SubjectFill) graphql.Marshaler {
+	return ec._SubjectFill(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubjectFill2ᚕwsmsᚋgatewayᚋgraphᚐSubjectFillᚄ(ctx context.Context, sel ast.SelectionSet, v []SubjectFill) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubjectFill2wsmsᚋgatewayᚋgraphᚐSubjectFill(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubjectPlaces2wsmsᚋgatewayᚋgraphᚐSubjectPlaces(ctx context.Context, sel ast.SelectionSet, v SubjectPlaces) graphql.Marshaler {
+	return ec._SubjectPlaces(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubjectPlaces2ᚕwsmsᚋgatewayᚋgraphᚐSubjectPlacesᚄ(ctx context.Context, sel ast.SelectionSet, v []SubjectPlaces) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubjectPlaces2wsmsᚋgatewayᚋgraphᚐSubjectPlaces(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNSubmitFeedbackInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSubmitFeedbackInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11347,6 +34376,40 @@ func (ec *executionContext) unmarshalNSubmitPreferencesInput2map(ctx context.Con
 func (ec *executionContext) unmarshalNSubmitReflectionInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSubmitReflectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNUnplacedStudent2wsmsᚋgatewayᚋgraphᚐUnplacedStudent(ctx context.Context, sel ast.SelectionSet, v UnplacedStudent) graphql.Marshaler {
+	return ec._UnplacedStudent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnplacedStudent2ᚕwsmsᚋgatewayᚋgraphᚐUnplacedStudentᚄ(ctx context.Context, sel ast.SelectionSet, v []UnplacedStudent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnplacedStudent2wsmsᚋgatewayᚋgraphᚐUnplacedStudent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNViewer2ᚖwsmsᚋgatewayᚋgraphᚐViewer(ctx context.Context, sel ast.SelectionSet, v *Viewer) graphql.Marshaler {
@@ -11504,6 +34567,27 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAllocationExplanation2ᚖwsmsᚋgatewayᚋgraphᚐAllocationExplanation(ctx context.Context, sel ast.SelectionSet, v *AllocationExplanation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AllocationExplanation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAllocationSummary2ᚖwsmsᚋgatewayᚋgraphᚐAllocationSummary(ctx context.Context, sel ast.SelectionSet, v *AllocationSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AllocationSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssessmentModeration2ᚖwsmsᚋgatewayᚋgraphᚐAssessmentModeration(ctx context.Context, sel ast.SelectionSet, v *AssessmentModeration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssessmentModeration(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11551,6 +34635,13 @@ func (ec *executionContext) unmarshalOCompetencyDomainInput2ᚕmapᚄ(ctx contex
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCompetencyFramework2ᚖwsmsᚋgatewayᚋgraphᚐCompetencyFramework(ctx context.Context, sel ast.SelectionSet, v *CompetencyFramework) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompetencyFramework(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConflictInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -11574,6 +34665,41 @@ func (ec *executionContext) unmarshalOContactInput2map(ctx context.Context, v an
 	}
 	res, err := ec.unmarshalInputContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODashboardRound2ᚖwsmsᚋgatewayᚋgraphᚐDashboardRound(ctx context.Context, sel ast.SelectionSet, v *DashboardRound) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DashboardRound(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFacultyDashboard2ᚖwsmsᚋgatewayᚋgraphᚐFacultyDashboard(ctx context.Context, sel ast.SelectionSet, v *FacultyDashboard) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FacultyDashboard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFinalAssessment2ᚖwsmsᚋgatewayᚋgraphᚐFinalAssessment(ctx context.Context, sel ast.SelectionSet, v *FinalAssessment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FinalAssessment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOForumAttendance2ᚖwsmsᚋgatewayᚋgraphᚐForumAttendance(ctx context.Context, sel ast.SelectionSet, v *ForumAttendance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ForumAttendance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOForumView2ᚖwsmsᚋgatewayᚋgraphᚐForumView(ctx context.Context, sel ast.SelectionSet, v *ForumView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ForumView(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -11630,6 +34756,27 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalOMentorSchool2ᚖwsmsᚋgatewayᚋgraphᚐMentorSchool(ctx context.Context, sel ast.SelectionSet, v *MentorSchool) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MentorSchool(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMentorView2ᚖwsmsᚋgatewayᚋgraphᚐMentorView(ctx context.Context, sel ast.SelectionSet, v *MentorView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MentorView(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONamedPerson2ᚖwsmsᚋgatewayᚋgraphᚐNamedPerson(ctx context.Context, sel ast.SelectionSet, v *NamedPerson) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NamedPerson(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOObservationContentInput2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -11672,6 +34819,29 @@ func (ec *executionContext) unmarshalOPeriodInput2ᚕmapᚄ(ctx context.Context,
 	return res, nil
 }
 
+func (ec *executionContext) marshalOPlacementRound2ᚖwsmsᚋgatewayᚋgraphᚐPlacementRound(ctx context.Context, sel ast.SelectionSet, v *PlacementRound) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlacementRound(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlacementStatus2ᚖwsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx context.Context, v any) (*PlacementStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(PlacementStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlacementStatus2ᚖwsmsᚋgatewayᚋgraphᚐPlacementStatus(ctx context.Context, sel ast.SelectionSet, v *PlacementStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOQuery2ᚖwsmsᚋgatewayᚋgraphᚐQuery(ctx context.Context, sel ast.SelectionSet, v *Query) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -11679,12 +34849,11 @@ func (ec *executionContext) marshalOQuery2ᚖwsmsᚋgatewayᚋgraphᚐQuery(ctx 
 	return ec._Query(ctx, sel)
 }
 
-func (ec *executionContext) unmarshalORenewalInput2map(ctx context.Context, v any) (map[string]any, error) {
+func (ec *executionContext) marshalORoundPlacement2ᚖwsmsᚋgatewayᚋgraphᚐRoundPlacement(ctx context.Context, sel ast.SelectionSet, v *RoundPlacement) graphql.Marshaler {
 	if v == nil {
-		return nil, nil
+		return graphql.Null
 	}
-	res, err := ec.unmarshalInputRenewalInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	return ec._RoundPlacement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOScaleLevelInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -11702,6 +34871,53 @@ func (ec *executionContext) unmarshalOScaleLevelInput2ᚕmapᚄ(ctx context.Cont
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOSchool2ᚖwsmsᚋgatewayᚋgraphᚐSchool(ctx context.Context, sel ast.SelectionSet, v *School) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._School(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSchoolContact2ᚖwsmsᚋgatewayᚋgraphᚐSchoolContact(ctx context.Context, sel ast.SelectionSet, v *SchoolContact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SchoolContact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSchoolDashboard2ᚖwsmsᚋgatewayᚋgraphᚐSchoolDashboard(ctx context.Context, sel ast.SelectionSet, v *SchoolDashboard) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SchoolDashboard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSchoolPartnership2ᚖwsmsᚋgatewayᚋgraphᚐSchoolPartnership(ctx context.Context, sel ast.SelectionSet, v *SchoolPartnership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SchoolPartnership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSchoolTeacher2ᚕwsmsᚋgatewayᚋgraphᚐSchoolTeacherᚄ(ctx context.Context, sel ast.SelectionSet, v []SchoolTeacher) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchoolTeacher2wsmsᚋgatewayᚋgraphᚐSchoolTeacher(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -11754,6 +34970,31 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOStudentTeacherView2ᚖwsmsᚋgatewayᚋgraphᚐStudentTeacherView(ctx context.Context, sel ast.SelectionSet, v *StudentTeacherView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StudentTeacherView(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

@@ -3,6 +3,11 @@
 package graph
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
 	"wsms/events"
 )
 
@@ -18,11 +23,156 @@ type CommandReceipt struct {
 	Position int `json:"position"`
 	// True when a command with the same idempotency key had already been recorded: this one recorded nothing new.
 	Replayed bool `json:"replayed"`
-	// The read models, read after the projections have reached the command's
-	// position. The wait is bounded (the gateway's read-wait setting); when it runs
-	// out this field is null and the error says so: the command is recorded all
-	// the same, and the read models will show it shortly.
+	// The read models, as they are once the projections have reached the
+	// command's position: select here what the command changed. Selecting it makes
+	// the mutation wait for that, bounded by the gateway's read-wait setting; when
+	// the wait runs out the mutation answers an error with code STALE instead of
+	// stale data, carrying this receipt in its extensions: the command is recorded
+	// all the same, and the read models will show it shortly.
 	Query *Query `json:"query,omitempty"`
+}
+
+// A school outside the partnership asking to join it.
+type ExpressionOfInterest struct {
+	ID            string   `json:"id"`
+	SchoolName    string   `json:"schoolName"`
+	District      string   `json:"district"`
+	Level         string   `json:"level"`
+	ContactName   string   `json:"contactName"`
+	ContactEmail  string   `json:"contactEmail"`
+	Subjects      []string `json:"subjects"`
+	PlacesOffered int      `json:"placesOffered"`
+	// pending, accepted or declined.
+	Status       string  `json:"status"`
+	ReviewReason *string `json:"reviewReason,omitempty"`
+	// The partner school an accepted expression of interest became.
+	SchoolID    *string    `json:"schoolId,omitempty"`
+	ExpressedAt time.Time  `json:"expressedAt"`
+	ReviewedAt  *time.Time `json:"reviewedAt,omitempty"`
+}
+
+type ExpressionOfInterestConnection struct {
+	Edges      []ExpressionOfInterestEdge `json:"edges"`
+	PageInfo   *PageInfo                  `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+type ExpressionOfInterestEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *ExpressionOfInterest `json:"node"`
+}
+
+// One answer in words.
+type FeedbackComment struct {
+	RespondentID string `json:"respondentId"`
+	// The respondent's school, for school staff.
+	SchoolID *string `json:"schoolId,omitempty"`
+	Question string  `json:"question"`
+	Text     string  `json:"text"`
+}
+
+type FeedbackCommentConnection struct {
+	Edges      []FeedbackCommentEdge `json:"edges"`
+	PageInfo   *PageInfo             `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type FeedbackCommentEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *FeedbackComment `json:"node"`
+}
+
+// The answers to one rated question (1 to 5).
+type FeedbackRating struct {
+	Question string  `json:"question"`
+	Average  float64 `json:"average"`
+	// How many respondents rated it.
+	Responses int `json:"responses"`
+}
+
+// A person registered for a session.
+type ForumRegistration struct {
+	ID        string `json:"id"`
+	SessionID string `json:"sessionId"`
+	PersonID  string `json:"personId"`
+	Name      string `json:"name"`
+	// school (a school's delegate) or faculty.
+	Kind       string  `json:"kind"`
+	SchoolID   *string `json:"schoolId,omitempty"`
+	Waitlisted bool    `json:"waitlisted"`
+	Cancelled  bool    `json:"cancelled"`
+	// Null until attendance is recorded.
+	Attended     *bool     `json:"attended,omitempty"`
+	RegisteredAt time.Time `json:"registeredAt"`
+}
+
+type ForumRegistrationConnection struct {
+	Edges      []ForumRegistrationEdge `json:"edges"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type ForumRegistrationEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *ForumRegistration `json:"node"`
+}
+
+// A partnership agreement due for renewal, on the forum's agenda.
+type ForumRenewal struct {
+	SchoolID       string `json:"schoolId"`
+	AgreementID    string `json:"agreementId"`
+	LastSchoolYear int    `json:"lastSchoolYear"`
+}
+
+// A session of the forum's programme, with its places.
+type ForumSession struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// sharing, workshop, panel or keynote.
+	Format    string `json:"format"`
+	Presenter string `json:"presenter"`
+	// The partner school presenting, if any.
+	PresenterSchoolID *string `json:"presenterSchoolId,omitempty"`
+	Capacity          int     `json:"capacity"`
+	// Registrations holding a place (not cancelled, not waiting).
+	Registered int `json:"registered"`
+	// Registrations on the waiting list.
+	Waitlisted int `json:"waitlisted"`
+	// Registrations recorded as attended.
+	Attended int `json:"attended"`
+}
+
+// Who did it, in which role.
+type HistoryActor struct {
+	ID string `json:"id"`
+	// A role of the partnership, or SYSTEM for a process acting for the office.
+	Role     string  `json:"role"`
+	SchoolID *string `json:"schoolId,omitempty"`
+}
+
+type HistoryConnection struct {
+	Edges      []HistoryEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type HistoryEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *HistoryEntry `json:"node"`
+}
+
+// One thing done to a record.
+type HistoryEntry struct {
+	// The service that recorded it: placement, mentoring or forum.
+	Service string `json:"service"`
+	// Its place in the stream, from 1.
+	Version int `json:"version"`
+	// Its place in the service's whole log.
+	Position int `json:"position"`
+	// The event's type, as placement.school.registered.v1.
+	Type       string        `json:"type"`
+	OccurredAt time.Time     `json:"occurredAt"`
+	Actor      *HistoryActor `json:"actor"`
 }
 
 // Every command of the services, named after it.
@@ -35,8 +185,80 @@ type PageInfo struct {
 	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
+type PlacementRoundConnection struct {
+	Edges      []PlacementRoundEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type PlacementRoundEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *PlacementRound `json:"node"`
+}
+
 // What the dashboards, views and history show, each as its reader may see it.
 type Query struct {
+}
+
+type SchoolConnection struct {
+	Edges      []SchoolEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type SchoolEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *School `json:"node"`
+}
+
+// A school's part in a forum.
+type SchoolParticipation struct {
+	SchoolID string `json:"schoolId"`
+	// People of the school with a registration that stands.
+	Delegates int `json:"delegates"`
+	// People of the school recorded as attending a session.
+	Attended int `json:"attended"`
+}
+
+// A school's write-up of a mentoring practice, for the partnership's portfolio.
+type SharedPractice struct {
+	ID       string    `json:"id"`
+	SchoolID string    `json:"schoolId"`
+	Year     int       `json:"year"`
+	Title    string    `json:"title"`
+	Summary  string    `json:"summary"`
+	Subject  string    `json:"subject"`
+	Links    []string  `json:"links"`
+	SharedAt time.Time `json:"sharedAt"`
+}
+
+type SharedPracticeConnection struct {
+	Edges      []SharedPracticeEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type SharedPracticeEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *SharedPractice `json:"node"`
+}
+
+type StudentRegistrationConnection struct {
+	Edges      []StudentRegistrationEdge `json:"edges"`
+	PageInfo   *PageInfo                 `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+type StudentRegistrationEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *StudentRegistration `json:"node"`
+}
+
+// The dashboards, live: each sends the current value at once, then again
+// whenever the read models change it (at most every 200 ms), until the client
+// unsubscribes. Who may subscribe is checked once, at the start, by the same
+// rules as the queries.
+type Subscription struct {
 }
 
 // The person a request acts for, from its bearer token.
@@ -45,4 +267,133 @@ type Viewer struct {
 	Role events.Role `json:"role"`
 	// The school of a school coordinator or teacher-mentor.
 	SchoolID *string `json:"schoolId,omitempty"`
+}
+
+// Where a round stands.
+type PlacementRoundStatus string
+
+const (
+	// Open for offers, registrations and preferences.
+	PlacementRoundStatusOpen PlacementRoundStatus = "OPEN"
+	// An allocation is recorded, not yet published.
+	PlacementRoundStatusAllocated PlacementRoundStatus = "ALLOCATED"
+	// The allocation is published to schools and student-teachers.
+	PlacementRoundStatusPublished PlacementRoundStatus = "PUBLISHED"
+	PlacementRoundStatusClosed    PlacementRoundStatus = "CLOSED"
+)
+
+var AllPlacementRoundStatus = []PlacementRoundStatus{
+	PlacementRoundStatusOpen,
+	PlacementRoundStatusAllocated,
+	PlacementRoundStatusPublished,
+	PlacementRoundStatusClosed,
+}
+
+func (e PlacementRoundStatus) IsValid() bool {
+	switch e {
+	case PlacementRoundStatusOpen, PlacementRoundStatusAllocated, PlacementRoundStatusPublished, PlacementRoundStatusClosed:
+		return true
+	}
+	return false
+}
+
+func (e PlacementRoundStatus) String() string {
+	return string(e)
+}
+
+func (e *PlacementRoundStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlacementRoundStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlacementRoundStatus", str)
+	}
+	return nil
+}
+
+func (e PlacementRoundStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlacementRoundStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlacementRoundStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a student-teacher's placement in a round stands.
+type PlacementStatus string
+
+const (
+	// Allocated, not yet published.
+	PlacementStatusProposed PlacementStatus = "PROPOSED"
+	// Published, waiting for the school to confirm or decline.
+	PlacementStatusPublished PlacementStatus = "PUBLISHED"
+	PlacementStatusConfirmed PlacementStatus = "CONFIRMED"
+	// Declined by the school, waiting to be allocated again.
+	PlacementStatusDeclined PlacementStatus = "DECLINED"
+	// No school could take the student-teacher (see unplacedReason).
+	PlacementStatusUnplaced PlacementStatus = "UNPLACED"
+)
+
+var AllPlacementStatus = []PlacementStatus{
+	PlacementStatusProposed,
+	PlacementStatusPublished,
+	PlacementStatusConfirmed,
+	PlacementStatusDeclined,
+	PlacementStatusUnplaced,
+}
+
+func (e PlacementStatus) IsValid() bool {
+	switch e {
+	case PlacementStatusProposed, PlacementStatusPublished, PlacementStatusConfirmed, PlacementStatusDeclined, PlacementStatusUnplaced:
+		return true
+	}
+	return false
+}
+
+func (e PlacementStatus) String() string {
+	return string(e)
+}
+
+func (e *PlacementStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlacementStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlacementStatus", str)
+	}
+	return nil
+}
+
+func (e PlacementStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlacementStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlacementStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
