@@ -249,9 +249,13 @@ func allocationPublished(ctx context.Context, tx pgx.Tx, e projections.Event, p 
 // placementDeclined keeps the decline and leaves the student without a
 // placement until the reallocation that follows it in the same command.
 func placementDeclined(ctx context.Context, tx pgx.Tx, e projections.Event, p placement.PlacementDeclined) error {
+	// The decline keeps the subject of the placement it ends, read before
+	// the placement is cleared.
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO declines (round_id, student_id, school_id, reason, declined_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (round_id, student_id, school_id) DO UPDATE SET reason = excluded.reason, declined_at = excluded.declined_at`,
+		INSERT INTO declines (round_id, student_id, school_id, subject, reason, declined_at)
+		SELECT $1, $2, $3, (SELECT subject FROM placements WHERE round_id = $1 AND student_id = $2), $4, $5
+		ON CONFLICT (round_id, student_id, school_id) DO UPDATE
+			SET subject = excluded.subject, reason = excluded.reason, declined_at = excluded.declined_at`,
 		p.RoundID, p.StudentID, p.SchoolID, p.Reason, e.OccurredAt); err != nil {
 		return err
 	}

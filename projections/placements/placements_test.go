@@ -472,11 +472,11 @@ func TestGivenAPlacementConfirmedAndAMentorAssigned_ThenTheRowIsConfirmedWithThe
 }
 
 type declineRow struct {
-	StudentID, SchoolID, Reason string
-	DeclinedAt                  time.Time
+	StudentID, SchoolID, Subject, Reason string
+	DeclinedAt                           time.Time
 }
 
-const declineColumns = `SELECT student_id, school_id, reason, declined_at FROM rm_placements.declines ORDER BY student_id, school_id`
+const declineColumns = `SELECT student_id, school_id, subject, reason, declined_at FROM rm_placements.declines ORDER BY student_id, school_id`
 
 func TestGivenAPlacementDeclinedAndTheStudentReallocated_ThenTheNewPlacementIsPublishedAndTheDeclineKept(t *testing.T) {
 	t.Parallel()
@@ -499,7 +499,7 @@ func TestGivenAPlacementDeclinedAndTheStudentReallocated_ThenTheNewPlacementIsPu
 		benUnplaced,
 	})
 	assertRows(t, rows[declineRow](t, h, declineColumns), []declineRow{
-		{StudentID: amy, SchoolID: schoolA, Reason: "the English panel is on leave", DeclinedAt: at(8)},
+		{StudentID: amy, SchoolID: schoolA, Subject: "English", Reason: "the English panel is on leave", DeclinedAt: at(8)},
 	})
 }
 

@@ -42,6 +42,7 @@ CREATE TABLE teachers (
     load_limit      int    NOT NULL DEFAULT 0,
     PRIMARY KEY (school_id, teacher_id)
 );
+CREATE INDEX teachers_teacher ON teachers (teacher_id);
 
 -- Placement rounds. status: open, allocated, published, closed.
 CREATE TABLE rounds (
@@ -129,6 +130,8 @@ CREATE TABLE declines (
     round_id    text        NOT NULL,
     student_id  text        NOT NULL,
     school_id   text        NOT NULL,
+    -- the subject of the placement declined
+    subject     text        NOT NULL,
     reason      text        NOT NULL,
     declined_at timestamptz NOT NULL,
     PRIMARY KEY (round_id, student_id, school_id)

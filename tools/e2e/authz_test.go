@@ -171,7 +171,7 @@ func (a authzWorld) mutationCases() []mutationCase {
 			return map[string]any{"year": w.year, "sessionId": uuid.NewString(), "title": "Feedback that lands", "format": "workshop", "presenter": "Dr Lam", "capacity": 30}
 		})},
 		{"addRenewalAgendaItem", []events.Role{officeRole}, fixed(map[string]any{"year": w.year,
-			"Renewal": map[string]any{"schoolId": w.host, "agreementId": w.hostAgreement, "lastSchoolYear": w.year}})},
+			"schoolId": w.host, "agreementId": w.hostAgreement, "lastSchoolYear": w.year})},
 		{"registerForForum", []events.Role{officeRole, facultyRole, coordinatorRole, mentorRole}, fresh(func() map[string]any {
 			return map[string]any{"year": w.year, "sessionId": a.session, "registrationId": uuid.NewString(), "personId": uuid.NewString(),
 				"name": "Ben Wong", "kind": "school", "schoolId": w.host}

@@ -315,19 +315,8 @@ func (r *Resolver) schoolDashboard(ctx context.Context, schoolID string, roundID
 			WHERE p.school_id = $2 AND p.round_id = $1 AND p.subject IS NOT NULL
 			GROUP BY p.subject
 		), declined AS (
-			-- A decline names no subject: it is the subject of the
-			-- placement while the school still holds it, else the first of
-			-- the student's subjects the school offered.
-			SELECT COALESCE(
-			           CASE WHEN p.school_id = d.school_id THEN p.subject END,
-			           (SELECT o.subject FROM rm_placements.offers o
-			            WHERE o.round_id = d.round_id AND o.school_id = d.school_id AND o.subject = ANY(st.subjects)
-			            ORDER BY array_position(st.subjects, o.subject) LIMIT 1),
-			           st.subjects[1]) AS subject,
-			       count(*) AS declined
+			SELECT d.subject, count(*) AS declined
 			FROM rm_placements.declines d
-			JOIN rm_placements.students st ON st.round_id = d.round_id AND st.student_id = d.student_id
-			LEFT JOIN rm_placements.placements p ON p.round_id = d.round_id AND p.student_id = d.student_id
 			WHERE d.round_id = $1 AND d.school_id = $2
 			GROUP BY 1
 		)

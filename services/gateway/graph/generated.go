@@ -119,6 +119,7 @@ type ComplexityRoot struct {
 		SchoolName  func(childComplexity int) int
 		StudentID   func(childComplexity int) int
 		StudentName func(childComplexity int) int
+		Subject     func(childComplexity int) int
 	}
 
 	EnglishPlaces struct {
@@ -1203,6 +1204,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Decline.StudentName(childComplexity), true
+	case "Decline.subject":
+		if e.ComplexityRoot.Decline.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Decline.Subject(childComplexity), true
 
 	case "EnglishPlaces.offered":
 		if e.ComplexityRoot.EnglishPlaces.Offered == nil {
@@ -5967,6 +5974,8 @@ type Decline {
   studentName: String!
   schoolId: ID!
   schoolName: String!
+  "The subject of the placement the school declined."
+  subject: String!
   reason: String!
   declinedAt: Time!
 }
@@ -6269,6 +6278,8 @@ func (ec *executionContext) childFields_Decline(ctx context.Context, field graph
 		return ec.fieldContext_Decline_schoolId(ctx, field)
 	case "schoolName":
 		return ec.fieldContext_Decline_schoolName(ctx, field)
+	case "subject":
+		return ec.fieldContext_Decline_subject(ctx, field)
 	case "reason":
 		return ec.fieldContext_Decline_reason(ctx, field)
 	case "declinedAt":
@@ -10610,6 +10621,29 @@ func (ec *executionContext) _Decline_schoolName(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Decline_schoolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Decline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Decline_subject(ctx context.Context, field graphql.CollectedField, obj *Decline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Decline_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Decline_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Decline", field, false, false, "String")
 }
 
@@ -28118,6 +28152,11 @@ func (ec *executionContext) _Decline(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "schoolName":
 			out.Values[i] = ec._Decline_schoolName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Decline_subject(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -110,8 +110,8 @@ type NotChosenSchool struct {
 
 // Decline is a placement a school declined.
 type Decline struct {
-	StudentID, StudentName, SchoolID, SchoolName, Reason string
-	DeclinedAt                                           time.Time
+	StudentID, StudentName, SchoolID, SchoolName, Subject, Reason string
+	DeclinedAt                                                    time.Time
 }
 
 // IneligibleSchool is a school the round's allocation left out.
@@ -469,7 +469,7 @@ func (r *Resolver) roundDeclines(ctx context.Context, roundID string) ([]Decline
 	}
 	args := []any{roundID}
 	rows, err := r.DB.Query(ctx, `
-		SELECT d.student_id, coalesce(s.name, ''), d.school_id, coalesce(os.school_name, sc.name, ''), d.reason, d.declined_at
+		SELECT d.student_id, coalesce(s.name, ''), d.school_id, coalesce(os.school_name, sc.name, ''), d.subject, d.reason, d.declined_at
 		FROM rm_placements.declines d
 		LEFT JOIN rm_placements.students s ON s.round_id = d.round_id AND s.student_id = d.student_id
 		LEFT JOIN rm_placements.offer_schools os ON os.round_id = d.round_id AND os.school_id = d.school_id
@@ -481,7 +481,7 @@ func (r *Resolver) roundDeclines(ctx context.Context, roundID string) ([]Decline
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Decline, error) {
 		var d Decline
-		err := row.Scan(&d.StudentID, &d.StudentName, &d.SchoolID, &d.SchoolName, &d.Reason, &d.DeclinedAt)
+		err := row.Scan(&d.StudentID, &d.StudentName, &d.SchoolID, &d.SchoolName, &d.Subject, &d.Reason, &d.DeclinedAt)
 		return d, err
 	})
 }
