@@ -29,8 +29,8 @@ func TestEmbeddedStructFieldsArePromoted(t *testing.T) {
 	}
 	type outer struct {
 		inner
-		Year    int    `json:"year"`
-		Hidden  string `json:"-"`
+		Year   int    `json:"year"`
+		Hidden string `json:"-"`
 	}
 	g := newGenerator()
 	g.define(reflect.TypeFor[outer](), "OuterInput", "doc")
