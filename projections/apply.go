@@ -69,10 +69,14 @@ func batch(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projec
 func batchTx(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
 	// The lock orders batches of every service of the projection and a
 	// rebuild's swap, so a batch never runs on a schema being replaced.
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
-		return 0, err
-	}
-	if _, err := tx.Exec(ctx, "SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+	//
+	// The commit does not wait for the disk: a read model is rebuilt from
+	// the events, and its checkpoint is lost with its rows, so a crash that
+	// loses the last batches only means applying them again (the runner
+	// restarts its consumer from the checkpoint it finds). Not waiting keeps
+	// the read models close behind the commands.
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1), set_config('search_path', $2, true), set_config('synchronous_commit', 'off', true)",
+		p.lockKey(), pgx.Identifier{schema}.Sanitize()); err != nil {
 		return 0, err
 	}
 	var checkpoint int64
@@ -104,11 +108,12 @@ func batchTx(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection,
 	if checkpoint == start {
 		return checkpoint, nil
 	}
-	if _, err := tx.Exec(ctx, "UPDATE checkpoint SET position = $2 WHERE service = $1", service, checkpoint); err != nil {
+	_, err = tx.Exec(ctx, "WITH moved AS (UPDATE checkpoint SET position = $2 WHERE service = $1) SELECT pg_notify($3, $4)",
+		service, checkpoint, Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
+	if err != nil {
 		return 0, err
 	}
-	_, err = tx.Exec(ctx, "SELECT pg_notify($1, $2)", Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
-	return checkpoint, err
+	return checkpoint, nil
 }
 
 // applyOne applies one event, naming it in any failure that is not the
