@@ -401,3 +401,62 @@ func sameCounters(a, b counters) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// coverage reads what the faculty dashboard reads of the round: its
+// records, those meeting the minimum, and whether the record is short of it.
+func coverage(t *testing.T, h *projectiontest.Harness) (records, meeting int, short bool, lastDay string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := h.DB.QueryRow(ctx, `SELECT records, meeting_minimum FROM rm_mentoring.round_coverage WHERE round_id = $1`, round).
+		Scan(&records, &meeting); err != nil {
+		t.Fatalf("round coverage: %v", err)
+	}
+	if err := h.DB.QueryRow(ctx, `SELECT short, last_window_day::text FROM rm_mentoring.records WHERE record_id = $1`, record).
+		Scan(&short, &lastDay); err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	return records, meeting, short, lastDay
+}
+
+func TestGivenARecordReachingTheMinimumThenTheRoundCoverageCountsIt(t *testing.T) {
+	t.Parallel()
+	h := projectiontest.New(t, rm.Projection)
+	openRecord(t, h)
+	if n, meeting, short, last := coverage(t, h); n != 1 || meeting != 0 || !short || last != "2027-11-26" {
+		t.Fatalf("opened: records %d meeting %d short %t last day %s, want 1 0 true 2027-11-26", n, meeting, short, last)
+	}
+
+	// The default policy asks for 4 by the school's teachers and 2 by the tutor.
+	h.Record(t, "mentoring", stream, events.Actor{ID: mentor, Role: events.RoleMentor, SchoolID: school},
+		observation("o1", mentor, mentoring.ObserverMentor, "2027-10-05"),
+		observation("o2", mentor, mentoring.ObserverMentor, "2027-10-06"),
+		observation("o3", teacher, mentoring.ObserverTeacher, "2027-10-07"),
+		observation("o4", mentor, mentoring.ObserverMentor, "2027-10-08"),
+		observation("o5", tutor, mentoring.ObserverTutor, "2027-10-09"))
+	if _, meeting, short, _ := coverage(t, h); meeting != 0 || !short {
+		t.Fatalf("one tutor observation short: meeting %d short %t, want 0 true", meeting, short)
+	}
+	h.Record(t, "mentoring", stream, events.Actor{ID: tutor, Role: events.RoleTutor},
+		observation("o6", tutor, mentoring.ObserverTutor, "2027-10-10"))
+	if n, meeting, short, _ := coverage(t, h); n != 1 || meeting != 1 || short {
+		t.Fatalf("at the minimum: records %d meeting %d short %t, want 1 1 false", n, meeting, short)
+	}
+}
+
+func TestGivenAStricterPolicyThenRecordsThatMetTheOldOneAreShortAgain(t *testing.T) {
+	t.Parallel()
+	h := projectiontest.New(t, rm.Projection)
+	openRecord(t, h)
+	h.Record(t, "mentoring", "policy", faculty, mentoring.PolicySet{MinMentorObservations: 1, MinTutorObservations: 0, AmendDays: 7})
+	h.Record(t, "mentoring", stream, events.Actor{ID: mentor, Role: events.RoleMentor, SchoolID: school},
+		observation("o1", mentor, mentoring.ObserverMentor, "2027-10-05"))
+	if _, meeting, short, _ := coverage(t, h); meeting != 1 || short {
+		t.Fatalf("under the lenient policy: meeting %d short %t, want 1 false", meeting, short)
+	}
+
+	h.Record(t, "mentoring", "policy", faculty, mentoring.PolicySet{MinMentorObservations: 2, MinTutorObservations: 0, AmendDays: 7})
+
+	if n, meeting, short, _ := coverage(t, h); n != 1 || meeting != 0 || !short {
+		t.Fatalf("under the stricter policy: records %d meeting %d short %t, want 1 0 true", n, meeting, short)
+	}
+}

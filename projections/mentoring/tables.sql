@@ -63,13 +63,69 @@ CREATE TABLE records (
     moderation_reason        text,
     moderated_by             text,
     moderated_at             timestamptz,
-    opened_at                timestamptz NOT NULL
-);
+    opened_at                timestamptz NOT NULL,
+    -- the last day of the practicum windows, and whether the record has
+    -- fewer observations than the policy asks: both kept by a trigger
+    last_window_day          date,
+    short                    boolean     NOT NULL DEFAULT true
+) WITH (fillfactor = 70);
 CREATE INDEX records_school ON records (school_id, round_id);
 CREATE INDEX records_round ON records (round_id);
 CREATE INDEX records_student ON records (student_id);
 CREATE INDEX records_mentor ON records (mentor_id);
 CREATE INDEX records_tutor ON records (tutor_id);
+-- Records that may put a student-teacher at risk: an open concern, a
+-- failing recommendation, or too few observations (once the windows end).
+CREATE INDEX records_at_risk ON records (round_id)
+    WHERE open_concerns > 0 OR short OR COALESCE(moderated_recommendation, recommendation) NOT IN ('pass', 'distinction');
+
+-- A round's records, and how many meet the observation minimum, kept by a
+-- trigger for the faculty dashboard's coverage.
+CREATE TABLE round_coverage (
+    round_id        text PRIMARY KEY,
+    records         int NOT NULL DEFAULT 0,
+    meeting_minimum int NOT NULL DEFAULT 0
+);
+
+-- Triggers name their tables unqualified: the search path (the live schema
+-- or a rebuild's shadow) decides which tables they read and write.
+CREATE FUNCTION keep_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.windows IS DISTINCT FROM OLD.windows THEN
+        NEW.last_window_day := (SELECT max((w->>'to')::date) FROM jsonb_array_elements(NEW.windows) w);
+    END IF;
+    NEW.short := (SELECT NEW.mentor_observations + NEW.teacher_observations < p.min_mentor_observations
+                         OR NEW.tutor_observations < p.min_tutor_observations FROM policy p);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER records_kept BEFORE INSERT OR UPDATE ON records FOR EACH ROW EXECUTE FUNCTION keep_record();
+
+CREATE FUNCTION count_coverage() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO round_coverage AS c (round_id, records, meeting_minimum) VALUES (NEW.round_id, 1, (NOT NEW.short)::int)
+        ON CONFLICT (round_id) DO UPDATE SET records = c.records + 1, meeting_minimum = c.meeting_minimum + excluded.meeting_minimum;
+    ELSE
+        UPDATE round_coverage SET meeting_minimum = meeting_minimum + CASE WHEN NEW.short THEN -1 ELSE 1 END
+        WHERE round_id = NEW.round_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER records_counted AFTER INSERT ON records FOR EACH ROW EXECUTE FUNCTION count_coverage();
+CREATE TRIGGER records_recounted AFTER UPDATE ON records FOR EACH ROW
+    WHEN (OLD.short IS DISTINCT FROM NEW.short) EXECUTE FUNCTION count_coverage();
+
+-- A new policy changes which records are short of it.
+CREATE FUNCTION policy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- records_kept works short out again for every record updated.
+    UPDATE records SET short = short;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER policy_set AFTER INSERT OR UPDATE ON policy FOR EACH STATEMENT EXECUTE FUNCTION policy_changed();
 
 -- Lesson observations, as last amended.
 CREATE TABLE observations (

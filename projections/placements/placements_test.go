@@ -530,3 +530,43 @@ func TestGivenARoundClosed_ThenItIsClosedAtThatTime(t *testing.T) {
 		t.Errorf("round: got status %s closed at %v, want closed at %v", got.Status, got.ClosedAt, at(8))
 	}
 }
+
+// subjectCounts reads the round's placed and confirmed counts by subject.
+func subjectCounts(t *testing.T, h *projectiontest.Harness) map[string][2]int {
+	t.Helper()
+	rows, err := h.DB.Query(context.Background(), `SELECT subject, placed, confirmed FROM rm_placements.round_subjects WHERE round_id = $1`, round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int{}
+	var subject string
+	var placed, confirmed int
+	if _, err := pgx.ForEachRow(rows, []any{&subject, &placed, &confirmed}, func() error {
+		if placed != 0 || confirmed != 0 {
+			got[subject] = [2]int{placed, confirmed}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestGivenPlacementsAllocatedConfirmedAndDeclinedThenTheRoundsCountsBySubjectFollow(t *testing.T) {
+	t.Parallel()
+	h := givenAllocatedRound(t)
+	if got, want := subjectCounts(t, h), map[string][2]int{"English": {1, 0}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("allocated: got %v, want %v", got, want)
+	}
+	h.Record(t, "placement", "round-"+round, office, placement.AllocationPublished{RoundID: round})
+	h.Record(t, "placement", "round-"+round, coordinator,
+		placement.PlacementConfirmed{RoundID: round, StudentID: amy, SchoolID: schoolA, Subject: "English"})
+	if got, want := subjectCounts(t, h), map[string][2]int{"English": {1, 1}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("confirmed: got %v, want %v", got, want)
+	}
+	h.Record(t, "placement", "round-"+round, coordinator,
+		placement.PlacementDeclined{RoundID: round, StudentID: amy, SchoolID: schoolA, Reason: "no mentor free"})
+	if got := subjectCounts(t, h); len(got) != 0 {
+		t.Fatalf("declined: got %v, want no places held", got)
+	}
+}

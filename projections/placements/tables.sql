@@ -144,3 +144,40 @@ CREATE TABLE ineligible_schools (
     reason    text NOT NULL,
     PRIMARY KEY (round_id, school_id)
 );
+
+-- Student-teachers placed (allocated, published or confirmed) and confirmed
+-- per round and subject, kept by a trigger as placements change, so the
+-- faculty dashboard reads a row per subject instead of counting a round's
+-- placements on every request.
+CREATE TABLE round_subjects (
+    round_id  text NOT NULL,
+    subject   text NOT NULL,
+    placed    int  NOT NULL DEFAULT 0,
+    confirmed int  NOT NULL DEFAULT 0,
+    PRIMARY KEY (round_id, subject)
+);
+
+-- The trigger names its tables unqualified: the search path (the live schema
+-- or a rebuild's shadow) decides which round_subjects it counts in.
+CREATE FUNCTION count_placed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.subject IS NOT NULL THEN
+        UPDATE round_subjects
+        SET placed = placed - (OLD.status IN ('proposed', 'published', 'confirmed'))::int,
+            confirmed = confirmed - (OLD.status = 'confirmed')::int
+        WHERE round_id = OLD.round_id AND subject = OLD.subject;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.subject IS NOT NULL THEN
+        INSERT INTO round_subjects AS r (round_id, subject, placed, confirmed)
+        VALUES (NEW.round_id, NEW.subject, (NEW.status IN ('proposed', 'published', 'confirmed'))::int, (NEW.status = 'confirmed')::int)
+        ON CONFLICT (round_id, subject) DO UPDATE
+        SET placed = r.placed + excluded.placed, confirmed = r.confirmed + excluded.confirmed;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER placements_counted AFTER INSERT OR DELETE OR UPDATE OF subject, status ON placements
+    FOR EACH ROW EXECUTE FUNCTION count_placed();
+
+-- The round's student-teachers without a place, for the faculty dashboard.
+CREATE INDEX placements_without_place ON placements (round_id) WHERE status IN ('unplaced', 'declined');

@@ -169,6 +169,16 @@ var passingRecommendations = []string{"pass", "distinction"}
 // placedStatuses are the placement statuses that hold a place.
 var placedStatuses = []string{"proposed", "published", "confirmed"}
 
+// allocatedFor is which placements count as allocated for actor: a school's
+// staff learn the allocation when it is published (proposed placements
+// become published then), the faculty and the office as soon as it runs.
+func allocatedFor(actor events.Actor) []string {
+	if seesAll(actor) {
+		return placedStatuses
+	}
+	return []string{"published", "confirmed"}
+}
+
 // hongKong is where the practicum happens: a window has ended once its last
 // day is over there.
 var hongKong = time.FixedZone("HKT", 8*60*60)
@@ -322,7 +332,7 @@ func (r *Resolver) schoolDashboard(ctx context.Context, schoolID string, roundID
 		)
 		SELECT subject, COALESCE(o.places, 0), COALESCE(p.allocated, 0)::int, COALESCE(p.confirmed, 0)::int, COALESCE(d.declined, 0)::int
 		FROM offered o FULL JOIN placed p USING (subject) FULL JOIN declined d USING (subject)
-		ORDER BY subject`, round.ID, d.School.ID, placedStatuses)
+		ORDER BY subject`, round.ID, d.School.ID, allocatedFor(actor))
 
 	queueRows(b, &d.PlacesByRound, func(row pgx.CollectableRow) (RoundPlaces, error) {
 		var p RoundPlaces
@@ -430,14 +440,13 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 			WHERE o.round_id = $1
 			GROUP BY o.subject
 		), placed AS (
-			SELECT subject, count(*) FILTER (WHERE status = ANY($2)) AS placed, count(*) FILTER (WHERE status = 'confirmed') AS confirmed
-			FROM rm_placements.placements
-			WHERE round_id = $1 AND subject IS NOT NULL
-			GROUP BY subject
+			SELECT subject, placed, confirmed
+			FROM rm_placements.round_subjects
+			WHERE round_id = $1 AND (placed > 0 OR confirmed > 0)
 		)
 		SELECT subject, COALESCE(offered, 0)::int, COALESCE(placed, 0)::int, COALESCE(confirmed, 0)::int
 		FROM offered FULL JOIN placed USING (subject)
-		ORDER BY subject`, roundID, placedStatuses)
+		ORDER BY subject`, roundID)
 
 	queueRows(b, &d.Unplaced, func(row pgx.CollectableRow) (UnplacedStudent, error) {
 		var (
@@ -463,13 +472,9 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		WHERE st.round_id = $1 AND (p.status IN ('unplaced', 'declined') OR (p.status IS NULL AND $2 <> 'open'))
 		ORDER BY st.name, st.student_id`, roundID, d.Round.Status)
 
-	b.Queue(`
-		SELECT count(*)::int,
-		       count(*) FILTER (WHERE mentor_observations + teacher_observations >= $2 AND tutor_observations >= $3)::int
-		FROM rm_mentoring.records
-		WHERE round_id = $1`, roundID, need.mentor, need.tutor).QueryRow(func(row pgx.Row) error {
+	b.Queue(`SELECT records, meeting_minimum FROM rm_mentoring.round_coverage WHERE round_id = $1`, roundID).QueryRow(func(row pgx.Row) error {
 		c := &d.ObservationCoverage
-		if err := row.Scan(&c.Records, &c.MeetingMinimum); err != nil {
+		if err := row.Scan(&c.Records, &c.MeetingMinimum); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
 		if c.Records > 0 {
@@ -488,22 +493,17 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		s.Reasons = atRiskReasons(concerns, recommendation, bySchool, byTutor, lastDay, need, today)
 		return s, err
 	}, `
-		SELECT rec.student_id, COALESCE(st.name, ''), rec.school_id, rec.subject, rec.open_concerns, rec.recommendation,
-		       rec.by_school, rec.by_tutor, rec.last_day::text
-		FROM (
-			-- The windows' last day is read (from JSON) only for a record
-			-- short of the minimum: a CASE evaluates no more than it must.
-			SELECT r.round_id, r.student_id, r.school_id, r.subject, r.open_concerns,
-			       COALESCE(r.moderated_recommendation, r.recommendation) AS recommendation,
-			       r.mentor_observations + r.teacher_observations AS by_school, r.tutor_observations AS by_tutor,
-			       CASE WHEN r.mentor_observations + r.teacher_observations < $2 OR r.tutor_observations < $3
-			            THEN (SELECT max((x->>'to')::date) FROM jsonb_array_elements(r.windows) x) END AS last_day
-			FROM rm_mentoring.records r
-			WHERE r.round_id = $1
-		) rec
-		LEFT JOIN rm_placements.students st ON st.round_id = rec.round_id AND st.student_id = rec.student_id
-		WHERE rec.open_concerns > 0 OR NOT rec.recommendation = ANY($4) OR rec.last_day < $5::date
-		ORDER BY st.name, rec.student_id`, roundID, need.mentor, need.tutor, passingRecommendations, today)
+		SELECT r.student_id, COALESCE(st.name, ''), r.school_id, r.subject, r.open_concerns,
+		       COALESCE(r.moderated_recommendation, r.recommendation),
+		       r.mentor_observations + r.teacher_observations, r.tutor_observations, r.last_window_day::text
+		FROM rm_mentoring.records r
+		LEFT JOIN rm_placements.students st ON st.round_id = r.round_id AND st.student_id = r.student_id
+		-- The conditions of the records_at_risk index, narrowed: too few
+		-- observations count once the windows have ended.
+		WHERE r.round_id = $1
+		  AND (r.open_concerns > 0 OR r.short AND r.last_window_day < $2::date
+		       OR COALESCE(r.moderated_recommendation, r.recommendation) NOT IN ('pass', 'distinction'))
+		ORDER BY st.name, r.student_id`, roundID, today)
 
 	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `
 		WITH due AS (
