@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,10 +49,14 @@ type Config struct {
 	// and DevSigningKey is ignored, so a leaked development key opens nothing
 	// in production.
 	JWKSURL string
-	// Issuer and Audience, when set, must match the token's iss and aud, so
-	// that a token the provider issued to another application is refused.
+	// Issuer and Audience must match the token's iss and aud, so that a
+	// token the provider issued to another application is refused: both are
+	// required with a JWKS URL, optional with a development key.
 	Issuer   string
 	Audience string
+	// Log receives what a refusal does not tell the caller, such as why the
+	// key set could not be fetched; nil logs to slog.Default().
+	Log *slog.Logger
 }
 
 // Verifier turns bearer tokens into actors. It is safe for concurrent use;
@@ -65,6 +70,8 @@ type Verifier struct {
 	// issuer and audience are the iss and aud required, if any, kept to say
 	// what a refused token should have named.
 	issuer, audience string
+	// log receives why the key set could not be fetched.
+	log *slog.Logger
 }
 
 // New returns a Verifier for cfg. client fetches the key set when
@@ -77,12 +84,21 @@ func New(cfg Config, client *http.Client) (*Verifier, error) {
 // newVerifier is New with the clock that checks exp and nbf and paces the
 // key set's refetches, so that tests can step it.
 func newVerifier(cfg Config, client *http.Client, now func() time.Time) (*Verifier, error) {
-	v := &Verifier{issuer: cfg.Issuer, audience: cfg.Audience}
+	v := &Verifier{issuer: cfg.Issuer, audience: cfg.Audience, log: cfg.Log}
+	if v.log == nil {
+		v.log = slog.Default()
+	}
 	switch {
 	case cfg.JWKSURL != "":
 		u, err := url.Parse(cfg.JWKSURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return nil, fmt.Errorf("auth: the JWKS URL %q is not an http or https URL", cfg.JWKSURL)
+		}
+		if cfg.Issuer == "" || cfg.Audience == "" {
+			// A provider signs the tokens of every application it serves
+			// with the same keys: without both checks, a token it issued
+			// to any of them would sign in here.
+			return nil, errors.New("auth: with a JWKS URL, set the token issuer and audience too: without them a token the identity provider issued to another application would be accepted")
 		}
 		if client == nil {
 			client = &http.Client{}
@@ -126,23 +142,31 @@ type claims struct {
 // UNAUTHENTICATED saying what is wrong; a key set that cannot be fetched ends
 // in another error.
 func (v *Verifier) Verify(ctx context.Context, token string) (events.Actor, error) {
+	actor, _, err := v.verify(ctx, token)
+	return actor, err
+}
+
+// verify is Verify also returning when the token stops being accepted: its
+// exp plus the clock skew allowed, as the parser holds it.
+func (v *Verifier) verify(ctx context.Context, token string) (events.Actor, time.Time, error) {
 	var c claims
 	parsed, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		return v.key(ctx, t)
 	})
 	if err != nil {
-		return events.Actor{}, v.refusal(parsed, &c, err)
+		return events.Actor{}, time.Time{}, v.refusal(parsed, &c, err)
 	}
 	actor := events.Actor{ID: c.Subject, Role: events.Role(c.Role), SchoolID: c.School}
 	if p := checkActor(actor); p != nil {
-		return events.Actor{}, errs.Newf(errs.Unauthenticated, "%s", p.message)
+		return events.Actor{}, time.Time{}, errs.Newf(errs.Unauthenticated, "%s", p.message)
 	}
 	if !actsForSchool(actor.Role) {
 		// A school claim on another role is ignored rather than refused: an
 		// identity provider may send it to everyone, and no rule reads it.
 		actor.SchoolID = ""
 	}
-	return actor, nil
+	// The parser requires exp, so ExpiresAt is set.
+	return actor, c.ExpiresAt.Add(clockSkew), nil
 }
 
 // refusal says in the token holder's words why the parser refused token.

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,9 @@ import (
 )
 
 const testKey = "a-signing-key-for-tests-only-0123456789"
+
+// The issuer and audience of the tokens a test's identity provider issues.
+const issuer, audience = "https://idp.example.ac.uk", "wsms"
 
 var mentor = events.Actor{ID: "mentor-7", Role: events.RoleMentor, SchoolID: "sch-1"}
 
@@ -67,7 +71,8 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jw
 // validClaims are those of a token every check passes, for a test to spoil
 // one at a time.
 func validClaims() jwt.MapClaims {
-	return jwt.MapClaims{"sub": "mentor-7", "role": "MENTOR", "school": "sch-1", "exp": time.Now().Add(time.Hour).Unix()}
+	return jwt.MapClaims{"sub": "mentor-7", "role": "MENTOR", "school": "sch-1", "exp": time.Now().Add(time.Hour).Unix(),
+		"iss": issuer, "aud": audience}
 }
 
 // wantRefusal fails unless err is UNAUTHENTICATED with exactly message.
@@ -245,7 +250,6 @@ func TestGivenADevelopmentVerifierWhenATokenUsesAnotherAlgorithmThenItIsRefused(
 
 func TestGivenAnIssuerAndAudienceWhenATokenNamesOthersThenItIsRefused(t *testing.T) {
 	t.Parallel()
-	const issuer, audience = "https://idp.example.ac.uk", "wsms"
 	for _, tc := range []struct {
 		name  string
 		spoil func(jwt.MapClaims)
@@ -264,7 +268,6 @@ func TestGivenAnIssuerAndAudienceWhenATokenNamesOthersThenItIsRefused(t *testing
 			// Given a verifier that requires an issuer and audience
 			v := devVerifier(t, auth.Config{Issuer: issuer, Audience: audience})
 			claims := validClaims()
-			claims["iss"], claims["aud"] = issuer, audience
 			tc.spoil(claims)
 			// When a token is verified
 			_, err := v.Verify(t.Context(), sign(t, jwt.SigningMethodHS256, []byte(testKey), "", claims))
@@ -313,9 +316,12 @@ func TestGivenNoWayToCheckTokensWhenAVerifierIsMadeThenItIsRefused(t *testing.T)
 	t.Parallel()
 	for name, cfg := range map[string]auth.Config{
 		"nothing":   {},
-		"not a URL": {JWKSURL: "::"},
-		"not http":  {JWKSURL: "ftp://idp.example/keys"},
-		"no host":   {JWKSURL: "https:///keys"},
+		"not a URL": {JWKSURL: "::", Issuer: issuer, Audience: audience},
+		"not http":  {JWKSURL: "ftp://idp.example/keys", Issuer: issuer, Audience: audience},
+		"no host":   {JWKSURL: "https:///keys", Issuer: issuer, Audience: audience},
+		// A provider's keys sign the tokens of every application it serves.
+		"a key set without issuer":   {JWKSURL: "https://idp.example/keys", Audience: audience},
+		"a key set without audience": {JWKSURL: "https://idp.example/keys", Issuer: issuer},
 	} {
 		if _, err := auth.New(cfg, nil); err == nil {
 			t.Errorf("%s: New(%+v) succeeded", name, cfg)
@@ -368,7 +374,8 @@ func (s *keyServer) setStatus(status int) {
 
 func (s *keyServer) verifier(t *testing.T, now func() time.Time) *auth.Verifier {
 	t.Helper()
-	v, err := auth.NewWithClock(auth.Config{JWKSURL: s.URL, DevSigningKey: auth.DevelopmentKey}, s.Client(), now)
+	v, err := auth.NewWithClock(auth.Config{JWKSURL: s.URL, Issuer: issuer, Audience: audience, DevSigningKey: auth.DevelopmentKey,
+		Log: slog.New(slog.DiscardHandler)}, s.Client(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -580,10 +587,19 @@ func TestGivenTheKeySetCannotBeFetchedWhenATokenIsVerifiedThenTheTokenIsNotBlame
 	if n := server.fetches.Load(); n != 1 {
 		t.Fatalf("fetched %d times, want 1", n)
 	}
-	// And the middleware answers 503, not 401
+	// And the middleware answers 503, not 401, without naming the provider
+	// or what failed: that is for the operators' log
 	rec := serve(t, v, "Bearer "+token, nil)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("WWW-Authenticate") != "" {
 		t.Fatalf("status %d, WWW-Authenticate %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
+	const unavailable = `{"errors":[{"message":"tokens cannot be checked at the moment: try again shortly","extensions":{"code":"INTERNAL"}}]}`
+	if body := strings.TrimSpace(rec.Body.String()); body != unavailable {
+		t.Errorf("body %s, want %s", body, unavailable)
+	}
+	// And so does a WebSocket connection's init
+	if _, err := v.FromInitPayload(t.Context(), map[string]any{"Authorization": token}); err == nil || err.Error() != "tokens cannot be checked at the moment: try again shortly" {
+		t.Errorf("FromInitPayload: %v", err)
 	}
 
 	// When the provider recovers and the interval passes
@@ -739,5 +755,58 @@ func TestGivenAConnectionInitPayloadWhenReadThenItsTokenBecomesTheActor(t *testi
 				t.Fatalf("actor %+v %v", got, ok)
 			}
 		})
+	}
+}
+
+func TestGivenAVerifiedTokenWhenItsExpiryPassesThenTheRequestContextSaysItHasExpired(t *testing.T) {
+	t.Parallel()
+	// Given a token expiring in an hour, let through by the middleware
+	v := devVerifier(t, auth.Config{})
+	now := time.Now().Truncate(time.Second)
+	token, err := auth.Mint(testKey, mentor, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ctx context.Context
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	v.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { ctx = r.Context() })).ServeHTTP(httptest.NewRecorder(), req)
+
+	// Then its context holds when the token stops being accepted: its exp
+	// and the clock skew allowed, as Verify holds it
+	until, ok := auth.Expiry(ctx)
+	if want := now.Add(time.Hour + 30*time.Second); !ok || !until.Equal(want) {
+		t.Fatalf("Expiry = %s %v, want %s", until, ok, want)
+	}
+	// And the token is accepted up to then, and refused from then on
+	if err := auth.Unexpired(ctx, until.Add(-time.Second)); err != nil {
+		t.Fatalf("a second before: %v", err)
+	}
+	wantRefusal(t, auth.Unexpired(ctx, until), "the token has expired: sign in again")
+
+	// And an actor no token stands behind never expires
+	plain := auth.WithActor(context.Background(), mentor)
+	if _, ok := auth.Expiry(plain); ok {
+		t.Fatal("WithActor has an expiry")
+	}
+	if err := auth.Unexpired(plain, now.Add(1000*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGivenAConnectionInitPayloadWhenReadThenItsContextKeepsTheTokensExpiry(t *testing.T) {
+	t.Parallel()
+	v := devVerifier(t, auth.Config{})
+	now := time.Now().Truncate(time.Second)
+	token, err := auth.Mint(testKey, mentor, time.Minute, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := v.FromInitPayload(context.Background(), map[string]any{"Authorization": token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if until, ok := auth.Expiry(ctx); !ok || !until.Equal(now.Add(time.Minute+30*time.Second)) {
+		t.Fatalf("Expiry = %s %v", until, ok)
 	}
 }
