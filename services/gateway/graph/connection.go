@@ -3,6 +3,10 @@ package graph
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"wsms/platform/errs"
 )
@@ -51,8 +55,58 @@ func decodeCursor(s *string, n int) ([]string, error) {
 	return parts, nil
 }
 
+// cursorValue reads a part of a cursor as a value of its sort key's SQL
+// type (text, int, bigint or timestamptz), refusing text that is not one:
+// a crafted cursor is refused here, naming "after", rather than failing
+// the query's cast as an internal error.
+func cursorValue(typ, s string) (any, error) {
+	var v any
+	var err error
+	switch typ {
+	case "int":
+		v, err = strconv.ParseInt(s, 10, 32)
+	case "bigint":
+		v, err = strconv.ParseInt(s, 10, 64)
+	case "timestamptz":
+		v, err = time.Parse(time.RFC3339Nano, s)
+	default:
+		// PostgreSQL's text holds no NUL.
+		v = s
+		if strings.ContainsRune(s, 0) {
+			err = badCursor()
+		}
+	}
+	if err != nil {
+		return nil, badCursor()
+	}
+	return v, nil
+}
+
 // badCursor refuses an after cursor this list did not give, or one whose
 // key does not read as the list's key.
 func badCursor() error {
 	return errs.Invalid("after", "cursor", "is not a cursor of this list: pass an endCursor or cursor this list returned")
+}
+
+// The bounds of a search argument: enough for any name or phrase, and few
+// enough words that one request cannot make the query test each row
+// against thousands of them.
+const (
+	maxSearchChars = 200
+	maxSearchWords = 10
+)
+
+// searchWords checks the search argument field and returns its words.
+func searchWords(field, s string) ([]string, error) {
+	if n := utf8.RuneCountInString(s); n > maxSearchChars {
+		return nil, errs.Invalid(field, "max_length", "may hold at most %d characters, not %d", maxSearchChars, n)
+	}
+	if strings.ContainsRune(s, 0) {
+		return nil, errs.Invalid(field, "text", "may not hold a NUL character")
+	}
+	words := strings.Fields(s)
+	if len(words) > maxSearchWords {
+		return nil, errs.Invalid(field, "max_words", "may hold at most %d words, not %d", maxSearchWords, len(words))
+	}
+	return words, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,7 +185,10 @@ func (r *Resolver) forumRenewals(ctx context.Context, year int) ([]ForumRenewal,
 func (r *Resolver) forumPractice(ctx context.Context, year int, subject, search *string, first *int, after *string) (*SharedPracticeConnection, error) {
 	var words []string
 	if search != nil {
-		words = strings.Fields(*search)
+		var err error
+		if words, err = searchWords("search", *search); err != nil {
+			return nil, err
+		}
 	}
 	l := list{
 		columns: "practice_id, school_id, year, title, summary, subject, links, shared_at",
@@ -210,20 +212,30 @@ func (r *Resolver) forumPractice(ctx context.Context, year int, subject, search 
 	return c, nil
 }
 
+// minRatingResponses is how many respondents must have rated a question
+// before school staff see its average: with fewer, the average is one
+// colleague's or two colleagues' rating, and a school would learn what
+// they answered.
+const minRatingResponses = 3
+
 // forumFeedback reads how respondents rated the year's forum: for partner
 // schools and the university, not for student-teachers, who do not answer.
+// School staff see a question's average only once minRatingResponses
+// people rated it.
 func (r *Resolver) forumFeedback(ctx context.Context, year int) (*FeedbackSummary, error) {
-	if _, err := forumScopeOf(ctx, "feedback results"); err != nil {
+	scope, err := forumScopeOf(ctx, "feedback results")
+	if err != nil {
 		return nil, err
 	}
 	f := &FeedbackSummary{year: year}
-	err := r.DB.QueryRow(ctx, `
+	err = r.DB.QueryRow(ctx, `
 		SELECT (SELECT count(*) FROM rm_forum.feedback WHERE year = $1),
 		       coalesce((SELECT jsonb_agg(jsonb_build_object('question', question, 'average', average, 'responses', responses) ORDER BY question)
-		                 FROM (SELECT q.key AS question, avg(q.value::int)::float8 AS average, count(*) AS responses
+		                 FROM (SELECT q.key AS question, count(*) AS responses,
+		                              CASE WHEN $2 OR count(*) >= $3 THEN avg(q.value::int)::float8 END AS average
 		                       FROM rm_forum.feedback f CROSS JOIN LATERAL jsonb_each_text(f.ratings) q
 		                       WHERE f.year = $1
-		                       GROUP BY q.key) a), '[]')`, year).Scan(&f.Respondents, &f.Ratings)
+		                       GROUP BY q.key) a), '[]')`, year, scope.all, minRatingResponses).Scan(&f.Respondents, &f.Ratings)
 	if err != nil {
 		return nil, fmt.Errorf("read the %d forum's feedback: %w", year, err)
 	}
@@ -301,20 +313,8 @@ type list struct {
 }
 
 // keyColumn is a column of a list's sort key and its type: text,
-// timestamptz or bigint.
+// timestamptz or bigint (cursorValue reads a cursor's part as one).
 type keyColumn struct{ name, typ string }
-
-// read reads a cursor's part as the column's value, refusing text that is
-// not one.
-func (k keyColumn) read(s string) (any, error) {
-	switch k.typ {
-	case "timestamptz":
-		return time.Parse(time.RFC3339Nano, s)
-	case "bigint":
-		return strconv.ParseInt(s, 10, 64)
-	}
-	return s, nil
-}
 
 // page is a page of a list.
 type page[T any] struct {
@@ -359,9 +359,9 @@ func readList[T any](ctx context.Context, db *pgxpool.Pool, l list, first *int, 
 	if cursor != nil {
 		values := make([]string, len(l.key))
 		for i, k := range l.key {
-			v, err := k.read(cursor[i])
+			v, err := cursorValue(k.typ, cursor[i])
 			if err != nil {
-				return page[T]{}, badCursor()
+				return page[T]{}, err
 			}
 			args = append(args, v)
 			values[i] = fmt.Sprintf("$%d::%s", len(args), k.typ)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,7 +250,7 @@ func TestGivenAForumYearWhenTheOfficeReadsTheForumThenItSeesEverySchoolsRegistra
 	same(t, "the year's practice, newest first", practice, []string{"pr3", "pr2", "pr1"})
 	same(t, "practice links", f.Practice.Edges[2].Node.Links, []string{"https://s1.example/ls"})
 	same(t, "respondents", f.Feedback.Respondents, 2)
-	same(t, "ratings", f.Feedback.Ratings, []graph.FeedbackRating{{Question: "relevance", Average: 4.5, Responses: 2}, {Question: "sharing", Average: 2, Responses: 1}})
+	same(t, "ratings, however few rated", f.Feedback.Ratings, []graph.FeedbackRating{{Question: "relevance", Average: ptr(4.5), Responses: 2}, {Question: "sharing", Average: ptr(2.0), Responses: 1}})
 	var interests []string
 	for _, i := range f.ExpressionsOfInterest.nodes() {
 		interests = append(interests, i.ID+" "+i.Status)
@@ -283,8 +284,36 @@ func TestGivenAForumYearWhenSchoolStaffReadTheForumThenTheySeeTheirOwnSchoolsReg
 		same(t, string(viewer.Role)+" renewals", v.Forum.RenewalsDue, []graph.ForumRenewal{{SchoolID: "s1", AgreementID: "a1", LastSchoolYear: 2027}})
 		same(t, string(viewer.Role)+" sessions of the whole forum", len(v.Forum.Sessions), 2)
 		same(t, string(viewer.Role)+" every school's practice", v.Forum.Practice.TotalCount, 3)
-		same(t, string(viewer.Role)+" ratings", len(v.Forum.Feedback.Ratings), 2)
+		same(t, string(viewer.Role)+" ratings without averages of fewer than three", v.Forum.Feedback.Ratings,
+			[]graph.FeedbackRating{{Question: "relevance", Responses: 2}, {Question: "sharing", Responses: 1}})
 	}
+}
+
+func TestGivenAQuestionRatedByThreeWhenSchoolStaffReadTheFeedbackThenTheySeeItsAverageButNotThatOfOneRatedByTwo(t *testing.T) {
+	m := newLiveReadModels(t, rmforum.Projection)
+	m.record(t, "forum", "forum-2027", office, forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", Theme: "Mentoring"})
+	for _, r := range []struct {
+		who     events.Actor
+		ratings map[string]int
+	}{
+		{coordinator1, map[string]int{"relevance": 4, "sharing": 1}},
+		{coordinator2, map[string]int{"relevance": 5, "sharing": 5}},
+		{tutor, map[string]int{"relevance": 3}},
+	} {
+		m.record(t, "forum", "feedback-2027-"+r.who.ID, r.who, forum.FeedbackSubmitted{Year: 2027, RespondentID: r.who.ID, SchoolID: r.who.SchoolID,
+			Ratings: r.ratings})
+	}
+	c := m.client()
+	for _, viewer := range []events.Actor{coordinator1, mentor2} {
+		var v forumViewData
+		same(t, string(viewer.Role)+" errors", ask(t, c, &viewer, forumViewQuery(forumFeedbackField), &v), []string(nil))
+		same(t, string(viewer.Role)+" ratings", v.Forum.Feedback.Ratings, []graph.FeedbackRating{
+			{Question: "relevance", Average: ptr(4.0), Responses: 3}, {Question: "sharing", Responses: 2}})
+	}
+	var v forumViewData
+	same(t, "faculty errors", ask(t, c, &faculty, forumViewQuery(forumFeedbackField), &v), []string(nil))
+	same(t, "faculty ratings", v.Forum.Feedback.Ratings, []graph.FeedbackRating{
+		{Question: "relevance", Average: ptr(4.0), Responses: 3}, {Question: "sharing", Average: ptr(3.0), Responses: 2}})
 }
 
 func TestGivenEachRoleWhenItAsksForEachPartOfTheForumThenOnlyThoseWhoMaySeeItAreAnswered(t *testing.T) {
@@ -369,12 +398,15 @@ func TestGivenAForumYearWhenItsListsAreReadAPageAtATimeThenEachPageFollowsTheLas
 func TestGivenBadListArgumentsWhenTheForumIsReadThenTheyAreRefusedNamingTheArgument(t *testing.T) {
 	c := forumYear(t)
 	for query, want := range map[string]string{
-		`registrations(first: 0) { totalCount }`:                     "VALIDATION first",
-		`practice(first: 201) { totalCount }`:                        "VALIDATION first",
-		`registrations(after: "not a cursor") { totalCount }`:        "VALIDATION after",
-		`practice(after: "WyJ4Il0") { totalCount }`:                  "VALIDATION after", // ["x"]: one part of two
-		`practice(after: "WyJub3QgYSB0aW1lIiwieCJd") { totalCount }`: "VALIDATION after", // ["not a time","x"]
-		`expressionsOfInterest(status: "maybe") { totalCount }`:      "VALIDATION status",
+		`registrations(first: 0) { totalCount }`:                                                         "VALIDATION first",
+		`practice(first: 201) { totalCount }`:                                                            "VALIDATION first",
+		`registrations(after: "not a cursor") { totalCount }`:                                            "VALIDATION after",
+		`practice(after: "WyJ4Il0") { totalCount }`:                                                      "VALIDATION after", // ["x"]: one part of two
+		`practice(after: "WyJub3QgYSB0aW1lIiwieCJd") { totalCount }`:                                     "VALIDATION after", // ["not a time","x"]
+		`expressionsOfInterest(status: "maybe") { totalCount }`:                                          "VALIDATION status",
+		`registrations(after: "WyJzLWtleSIsIjIwMjctMDktMDFUMDk6MDA6MDBaIiwiXHUwMDAwIl0") { totalCount }`: "VALIDATION after", // ["s-key","2027-09-01T09:00:00Z","\u0000"]
+		fmt.Sprintf(`practice(search: %q) { totalCount }`, strings.Repeat("a", 201)):                     "VALIDATION search",
+		fmt.Sprintf(`practice(search: %q) { totalCount }`, strings.Repeat("ab ", 11)):                    "VALIDATION search",
 	} {
 		var v forumViewData
 		same(t, query, ask(t, c, &office, `{ forum(year: 2027) { `+query+` } }`, &v), []string{want})

@@ -5245,8 +5245,8 @@ type ForumAttendance {
 # Who sees what: the office, the faculty and tutors everything. A school
 # coordinator or teacher-mentor the forum, its sessions and the practice of
 # every school, but the registrations, participation and renewals of their own
-# school only; the feedback's ratings but not its comments; no expressions
-# of interest. A student-teacher the forum, its sessions and shared practice;
+# school only; the feedback's ratings (each question's average once at least
+# 3 people rated it) but not its comments; no expressions of interest. A student-teacher the forum, its sessions and shared practice;
 # the other fields answer FORBIDDEN.
 
 extend type Query {
@@ -5275,7 +5275,12 @@ type ForumView {
   participation: [SchoolParticipation!]!
   "Partnership agreements in their last year, on the forum's renewal agenda, by school id."
   renewalsDue: [ForumRenewal!]!
-  "Practice shared for the year, newest first: of one subject when subject is given; with every word of search (any case) in its title or summary when search is given."
+  """
+  Practice shared for the year, newest first: of one subject when subject is
+  given; with every word of search (any case) in its title or summary when
+  search is given. A search holds at most 200 characters and 10 words
+  (VALIDATION on search otherwise).
+  """
   practice(subject: String, search: String, first: Int = 50, after: String): SharedPracticeConnection!
   "What respondents answered to the forum's feedback questionnaire."
   feedback: FeedbackSummary!
@@ -5383,7 +5388,12 @@ type FeedbackSummary {
 "The answers to one rated question (1 to 5)."
 type FeedbackRating {
   question: String!
-  average: Float!
+  """
+  The average rating. To a school coordinator or teacher-mentor it is null
+  until at least 3 respondents rated the question, so no one's rating can be
+  read off it; the office, the faculty and tutors always see it.
+  """
+  average: Float
   "How many respondents rated it."
   responses: Int!
 }
@@ -5704,7 +5714,12 @@ type MentorView {
   name: String
   "The school the mentor teaches at; null when unknown."
   school: MentorSchool
-  "Mentor training completed, earliest first."
+  """
+  Mentor training completed, earliest first. A school coordinator or
+  teacher-mentor of another school sees the trainings recorded for their own
+  school only; the mentor themself, the office, the faculty and tutors see
+  all.
+  """
   trainings: [MentorTraining!]! @goField(forceResolver: true)
   """
   The student-teachers the teacher mentors (in roundId, or in every round),
@@ -5796,7 +5811,9 @@ extend type Query {
   declines. Every role may read a round; what it shows follows the viewer.
   The partnership office, faculty and tutors see everything. A school
   coordinator or teacher-mentor sees their own school's offer, the
-  student-teachers placed there and the placements their school declined. A
+  student-teachers placed there (who they are and their placement, not what
+  they chose or why: see StudentRegistration) and the placements their
+  school declined. A
   student-teacher sees every offer (they choose among them) but only their own
   registration, placement, explanation and declines. Until the allocation is
   published, only the office, faculty and tutors see its placements and
@@ -5815,8 +5832,9 @@ extend type Query {
   school(id: ID!): School
   """
   The partner schools by name, filtered by district, level ("primary" or
-  "secondary") and a search in their names; each shows what school() shows
-  to the viewer.
+  "secondary") and a search in their names (at most 200 characters and 10
+  words, VALIDATION on search otherwise); each shows what school() shows to
+  the viewer.
   """
   schools(district: String, level: String, search: String, first: Int = 50, after: String): SchoolConnection!
 }
@@ -5919,20 +5937,30 @@ type StudentRegistrationEdge {
   node: StudentRegistration!
 }
 
-"A student-teacher registered for a round, with their outcome."
+"""
+A student-teacher registered for a round, with their outcome. What they
+chose and why they got what they got (preferences, unplacedReason,
+explanation, and their placement's rank, travelMinutes, overrideReason and
+exception) are for the office, the faculty, tutors and the student-teacher
+themself: null to a school coordinator or teacher-mentor, who sees who is
+placed with them (name, level, subjects, the placement's school, subject,
+status and mentor), not their other choices or the reasons about other
+schools.
+"""
 type StudentRegistration {
   studentId: ID!
   name: String!
   level: String!
   subjects: [String!]!
-  "The schools they ranked, best first."
-  preferences: [ID!]!
+  "The schools they ranked, best first; null to school staff."
+  preferences: [ID!]
   "Null until the viewer may see the allocation."
   status: PlacementStatus
   "Their placement; null when unplaced, declined or not yet allocated."
   placement: RoundPlacement
+  "Why no school could take them; null to school staff."
   unplacedReason: String
-  "Why they got what they got."
+  "Why they got what they got; null to school staff."
   explanation: AllocationExplanation
 }
 
@@ -5941,14 +5969,19 @@ type RoundPlacement {
   schoolId: ID!
   schoolName: String!
   subject: String!
-  "The school's place in the student-teacher's preferences (past the last one when not ranked)."
-  rank: Int!
-  travelMinutes: Int!
+  """
+  The school's place in the student-teacher's preferences (past the last
+  one when not ranked); null to school staff.
+  """
+  rank: Int
+  "The student-teacher's travel to the school; null to school staff."
+  travelMinutes: Int
   status: PlacementStatus!
   "True when the office placed the student-teacher by hand."
   overridden: Boolean!
+  "Why the office placed them by hand; null to school staff."
   overrideReason: String
-  "The hard rule the office knowingly waived, if any."
+  "The hard rule the office knowingly waived, if any; null to school staff."
   exception: String
   "The teacher-mentor assigned, once the school confirmed."
   mentorId: ID
@@ -11705,11 +11738,11 @@ func (ec *executionContext) _FeedbackRating_average(ctx context.Context, field g
 			return obj.Average, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_FeedbackRating_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19644,11 +19677,11 @@ func (ec *executionContext) _RoundPlacement_rank(ctx context.Context, field grap
 			return obj.Rank, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RoundPlacement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19667,11 +19700,11 @@ func (ec *executionContext) _RoundPlacement_travelMinutes(ctx context.Context, f
 			return obj.TravelMinutes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RoundPlacement_travelMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21656,10 +21689,10 @@ func (ec *executionContext) _StudentRegistration_preferences(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_StudentRegistration_preferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28614,7 +28647,7 @@ func (ec *executionContext) _FeedbackRating(ctx context.Context, sel ast.Selecti
 			}
 		case "average":
 			out.Values[i] = ec._FeedbackRating_average(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "responses":
@@ -31276,12 +31309,12 @@ func (ec *executionContext) _RoundPlacement(ctx context.Context, sel ast.Selecti
 			}
 		case "rank":
 			out.Values[i] = ec._RoundPlacement_rank(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "travelMinutes":
 			out.Values[i] = ec._RoundPlacement_travelMinutes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "status":
@@ -32124,7 +32157,7 @@ func (ec *executionContext) _StudentRegistration(ctx context.Context, sel ast.Se
 			}
 		case "preferences":
 			out.Values[i] = ec._StudentRegistration_preferences(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "status":
@@ -33537,35 +33570,6 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]string, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := make(graphql.Array, len(v))
-	for i := range v {
-		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
-	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNIneligibleSchool2wsmsᚋgatewayᚋgraphᚐIneligibleSchool(ctx context.Context, sel ast.SelectionSet, v IneligibleSchool) graphql.Marshaler {
 	return ec._IneligibleSchool(ctx, sel, &v)
 }
@@ -34727,6 +34731,23 @@ func (ec *executionContext) marshalOFinalAssessment2ᚖwsmsᚋgatewayᚋgraphᚐ
 	return ec._FinalAssessment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalOForumAttendance2ᚖwsmsᚋgatewayᚋgraphᚐForumAttendance(ctx context.Context, sel ast.SelectionSet, v *ForumAttendance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34739,6 +34760,41 @@ func (ec *executionContext) marshalOForumView2ᚖwsmsᚋgatewayᚋgraphᚐForumV
 		return graphql.Null
 	}
 	return ec._ForumView(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -165,10 +165,11 @@ func TestGivenAStreamWhenItsHistoryIsReadAPageAtATimeThenEachPageFollowsTheLast(
 	same(t, "versions", versions, []int{1, 2})
 
 	for args, want := range map[string]string{
-		`first: 0`:              "VALIDATION first",
-		`first: 201`:            "VALIDATION first",
-		`after: "%%%"`:          "VALIDATION after",
-		`after: "WyJ4IiwieSJd"`: "VALIDATION after", // ["x","y"]: no version
+		`first: 0`:                     "VALIDATION first",
+		`first: 201`:                   "VALIDATION first",
+		`after: "%%%"`:                 "VALIDATION after",
+		`after: "WyJ4IiwieSJd"`:        "VALIDATION after", // ["x","y"]: no version
+		`after: "WyIxIiwiXHUwMDAwIl0"`: "VALIDATION after", // ["1","\u0000"]: no text holds NUL
 	} {
 		var v historyData
 		same(t, args, ask(t, c, &office, `{ history(streamId: "student-r1-st1", `+args+`) { totalCount } }`, &v), []string{want})

@@ -143,13 +143,14 @@ type AssessmentModeration struct {
 	ModeratedAt    time.Time
 }
 
-// MentorView is a teacher-mentor as one viewer may see them. menteeScope
-// carries that viewer's scope to the mentees, read later and only if asked.
+// MentorView is a teacher-mentor as one viewer may see them. scope carries
+// that viewer's scope to the trainings and mentees, read later and only if
+// asked.
 type MentorView struct {
-	ID          string
-	Name        *string
-	School      *MentorSchool
-	menteeScope recordScope
+	ID     string
+	Name   *string
+	School *MentorSchool
+	scope  recordScope
 }
 
 // MentorSchool is the school of a teacher-mentor.
@@ -424,22 +425,25 @@ func (r *Resolver) mentorView(ctx context.Context, a events.Actor, mentorID stri
 		v.School = &MentorSchool{ID: *schoolID, Name: schoolName}
 	}
 	v.ID = mentorID
-	// A mentor sees all their own mentees; a school's staff the mentees
-	// placed at their school.
+	// A mentor sees all their own trainings and mentees; a school's staff
+	// the trainings recorded for their school and the mentees placed there.
 	switch {
 	case seesAll(a) || self:
-		v.menteeScope = recordScope{all: true}
+		v.scope = recordScope{all: true}
 	default:
-		v.menteeScope = recordScope{school: viewerSchool}
+		v.scope = recordScope{school: viewerSchool}
 	}
 	return &v, nil
 }
 
-// mentorTrainings reads a mentor's training certificates.
+// mentorTrainings reads a mentor's training certificates within the
+// viewer's scope: a school's staff see those recorded for their school, not
+// what the teacher did at a school they merely trained at or mentored for.
 func (r *Resolver) mentorTrainings(ctx context.Context, v *MentorView) ([]MentorTraining, error) {
 	rows, err := r.DB.Query(ctx, `
 		SELECT certificate_id, course, level, issuer, school_id, to_char(completed_on, 'YYYY-MM-DD'), to_char(expires_on, 'YYYY-MM-DD')
-		  FROM rm_mentoring.trainings WHERE teacher_id = $1 ORDER BY completed_on, certificate_id`, v.ID)
+		  FROM rm_mentoring.trainings WHERE teacher_id = $1 AND ($2 OR school_id = $3)
+		 ORDER BY completed_on, certificate_id`, v.ID, v.scope.all, v.scope.school)
 	if err != nil {
 		return nil, err
 	}
@@ -466,7 +470,7 @@ func (r *Resolver) mentees(ctx context.Context, v *MentorView, roundID *string) 
 		 WHERE r.mentor_id = $1 AND ($2::text IS NULL OR r.round_id = $2)
 		   AND ($3 OR r.school_id = $4 OR r.student_id = $5)
 		 ORDER BY r.opened_at DESC, st.name, r.student_id`,
-		v.ID, roundID, v.menteeScope.all, v.menteeScope.school, v.menteeScope.student)
+		v.ID, roundID, v.scope.all, v.scope.school, v.scope.student)
 	if err != nil {
 		return nil, err
 	}

@@ -580,6 +580,39 @@ func TestGivenAMentorWithMenteesAtTwoSchoolsWhenACoordinatorReadsThemThenOnlyThe
 	}
 }
 
+func TestGivenAMentorTrainedAtTwoSchoolsWhenEachReadsThemThenAnotherSchoolsStaffSeeOnlyTheTrainingRecordedForTheirSchool(t *testing.T) {
+	w := newMentoringWorld(t)
+	// The mentor of school A also trained while teaching at school B.
+	w.record(t, "mentoring", "training-"+mtMentor, mtFaculty,
+		mentoring.MentorTrainingRecorded{TeacherID: mtMentor, SchoolID: mtSchoolB, Course: "Supportive supervisor", Level: "II", Issuer: "EdUHK",
+			CompletedOn: "2027-06-30", CertificateID: "SS-2"})
+
+	for _, c := range []struct {
+		name   string
+		viewer events.Actor
+		want   []string
+	}{
+		{"the coordinator of the school the mentor trained at", mtCoordB, []string{"SS-2"}},
+		{"a mentor of the school the mentor trained at", mtMentorBAct, []string{"SS-2"}},
+		{"the coordinator of the mentor's school", mtCoordA, []string{"QM-1"}},
+		{"the mentor themself", mtMentorActor, []string{"QM-1", "SS-2"}},
+		{"the office", mtOffice, []string{"QM-1", "SS-2"}},
+		{"a tutor", mtTutorActor, []string{"QM-1", "SS-2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got mtMentorData
+			if problems := w.mtAsk(t, &c.viewer, mtMentorQuery, &got, client.Var("id", mtMentor)); len(problems) > 0 || got.Mentor == nil {
+				t.Fatalf("got %+v, errors %+v", got.Mentor, problems)
+			}
+			var certificates []string
+			for _, tr := range got.Mentor.Trainings {
+				certificates = append(certificates, tr.CertificateID)
+			}
+			same(t, "certificates", certificates, c.want)
+		})
+	}
+}
+
 func TestGivenAPolicySetAndAFrameworkPublishedThenEveryoneReadsThemAndTheDefaultVersionStays(t *testing.T) {
 	w := newMentoringWorld(t)
 	w.record(t, "mentoring", "framework", mtFaculty, mentoring.FrameworkPublished{Version: 2, Name: "Revised competencies",

@@ -84,8 +84,11 @@ type FeedbackCommentEdge struct {
 
 // The answers to one rated question (1 to 5).
 type FeedbackRating struct {
-	Question string  `json:"question"`
-	Average  float64 `json:"average"`
+	Question string `json:"question"`
+	// The average rating. To a school coordinator or teacher-mentor it is null
+	// until at least 3 respondents rated the question, so no one's rating can be
+	// read off it; the office, the faculty and tutors always see it.
+	Average *float64 `json:"average,omitempty"`
 	// How many respondents rated it.
 	Responses int `json:"responses"`
 }

@@ -67,7 +67,9 @@ type OfferedSubject struct {
 	Filled  int    `json:"filled"`
 }
 
-// StudentRegistration is a student-teacher in a round with their outcome.
+// StudentRegistration is a student-teacher in a round with their outcome;
+// what they chose and why they got what they got are nil to a school's
+// staff (placementScope.seesChoices).
 type StudentRegistration struct {
 	StudentID      string
 	Name           string
@@ -85,8 +87,8 @@ type RoundPlacement struct {
 	SchoolID       string
 	SchoolName     string
 	Subject        string
-	Rank           int
-	TravelMinutes  int
+	Rank           *int
+	TravelMinutes  *int
 	Status         PlacementStatus
 	Overridden     bool
 	OverrideReason *string
@@ -213,6 +215,25 @@ func (s placementScope) staffOf(args *[]any, schoolCol string) string {
 	}
 }
 
+// seesChoices is the SQL condition that the viewer may read what the
+// student-teacher in studentCol chose and why they got what they got: their
+// preferences, the rank and travel time of their placement, why they were
+// left unplaced, their explanation (which names other schools and why
+// those were not theirs), the office's reason for placing them by hand and
+// the rule it waived. The office, faculty and tutors read these, and the
+// student-teacher their own; a school's staff never do, though they see
+// who is placed with them.
+func (s placementScope) seesChoices(args *[]any, studentCol string) string {
+	switch {
+	case s.all:
+		return "true"
+	case s.student != "":
+		return studentCol + " = " + arg(args, s.student)
+	default:
+		return "false"
+	}
+}
+
 // seesAllocation is the SQL condition that the viewer may see the
 // allocation of the round r: everyone once it is published, the office,
 // faculty and tutors before.
@@ -241,6 +262,19 @@ type listQuery struct {
 	keys    []sortKey
 }
 
+// whole is the SQL of the whole list in its order, with its args.
+func (q listQuery) whole() query {
+	args := append([]any(nil), q.args...)
+	columns := q.columns(&args)
+	return query{fmt.Sprintf("SELECT %s %s ORDER BY %s", columns, q.from, exprs(q.keys)), args}
+}
+
+// query is an SQL query with its args.
+type query struct {
+	sql  string
+	args []any
+}
+
 // page reads the page of the list after the cursor, and counts the whole
 // list, in one round trip. next returns the destinations of the columns of
 // a new row; it may be called once more than the page holds. page returns
@@ -260,7 +294,11 @@ func (q listQuery) page(ctx context.Context, db *pgxpool.Pool, first *int, after
 	if from != nil {
 		params := make([]string, len(q.keys))
 		for i, k := range q.keys {
-			params[i] = arg(&args, from[i]) + "::" + k.typ
+			v, err := cursorValue(k.typ, from[i])
+			if err != nil {
+				return nil, PageInfo{}, 0, err
+			}
+			params[i] = arg(&args, v) + "::" + k.typ
 		}
 		where = " AND (" + exprs(q.keys) + ") > (" + strings.Join(params, ", ") + ")"
 	}
@@ -373,26 +411,8 @@ func (r *Resolver) roundOffers(ctx context.Context, roundID string) ([]SchoolOff
 	if err != nil {
 		return nil, err
 	}
-	// Each school's subjects are gathered in one pass over the round's
-	// offers and placements, not once per school.
-	args := []any{roundID}
-	rows, err := r.DB.Query(ctx, `
-		WITH filled AS (
-			SELECT p.school_id, lower(p.subject) AS subject, count(*) AS n
-			FROM rm_placements.placements p JOIN rm_placements.rounds r ON r.round_id = p.round_id
-			WHERE p.round_id = $1 AND p.status IN ('proposed', 'published', 'confirmed') AND `+scope.seesAllocation()+`
-				AND `+scope.narrow(&args, "p.school_id", "")+`
-			GROUP BY 1, 2),
-		subjects AS (
-			SELECT o.school_id,
-				json_agg(json_build_object('subject', o.subject, 'places', o.places, 'filled', coalesce(f.n, 0)) ORDER BY o.subject) AS subjects
-			FROM rm_placements.offers o LEFT JOIN filled f ON f.school_id = o.school_id AND f.subject = lower(o.subject)
-			WHERE o.round_id = $1 AND `+scope.narrow(&args, "o.school_id", "")+`
-			GROUP BY o.school_id)
-		SELECT os.school_id, os.school_name, os.capacity, os.withdrawn, os.withdraw_reason, os.warnings, coalesce(sj.subjects, '[]')
-		FROM rm_placements.offer_schools os LEFT JOIN subjects sj ON sj.school_id = os.school_id
-		WHERE os.round_id = $1 AND `+scope.narrow(&args, "os.school_id", "")+`
-		ORDER BY os.school_name, os.school_id`, args...)
+	q := offersQuery(scope, roundID)
+	rows, err := r.DB.Query(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read offers of round %s: %w", roundID, err)
 	}
@@ -403,6 +423,31 @@ func (r *Resolver) roundOffers(ctx context.Context, roundID string) ([]SchoolOff
 	})
 }
 
+// offersQuery reads the offers of a round the viewer may see. Each school's
+// subjects are gathered in one pass over the round's offers and
+// placements, not once per school.
+func offersQuery(scope placementScope, roundID string) query {
+	args := []any{roundID}
+	sql := `
+		WITH filled AS (
+			SELECT p.school_id, lower(p.subject) AS subject, count(*) AS n
+			FROM rm_placements.placements p JOIN rm_placements.rounds r ON r.round_id = p.round_id
+			WHERE p.round_id = $1 AND p.status IN ('proposed', 'published', 'confirmed') AND ` + scope.seesAllocation() + `
+				AND ` + scope.narrow(&args, "p.school_id", "") + `
+			GROUP BY 1, 2),
+		subjects AS (
+			SELECT o.school_id,
+				json_agg(json_build_object('subject', o.subject, 'places', o.places, 'filled', coalesce(f.n, 0)) ORDER BY o.subject) AS subjects
+			FROM rm_placements.offers o LEFT JOIN filled f ON f.school_id = o.school_id AND f.subject = lower(o.subject)
+			WHERE o.round_id = $1 AND ` + scope.narrow(&args, "o.school_id", "") + `
+			GROUP BY o.school_id)
+		SELECT os.school_id, os.school_name, os.capacity, os.withdrawn, os.withdraw_reason, os.warnings, coalesce(sj.subjects, '[]')
+		FROM rm_placements.offer_schools os LEFT JOIN subjects sj ON sj.school_id = os.school_id
+		WHERE os.round_id = $1 AND ` + scope.narrow(&args, "os.school_id", "") + `
+		ORDER BY os.school_name, os.school_id`
+	return query{sql, args}
+}
+
 // roundRegistrations lists the student-teachers of a round the viewer may
 // see, by name: a school's staff those placed at their school once the
 // allocation is published, a student-teacher themselves.
@@ -411,24 +456,7 @@ func (r *Resolver) roundRegistrations(ctx context.Context, roundID string, statu
 	if err != nil {
 		return nil, err
 	}
-	q := listQuery{args: []any{roundID}, keys: []sortKey{{"s.name", "text"}, {"s.student_id", "text"}}}
-	q.columns = func(*[]any) string {
-		return `s.student_id, s.name, s.level, s.subjects, s.preferences, upper(p.status), p.school_id,
-			coalesce(os.school_name, sc.name, ''), p.subject, p.rank, p.travel_minutes, p.overridden, p.override_reason,
-			p.exception, p.mentor_id, p.unplaced_reason, p.explanation`
-	}
-	q.from = `FROM rm_placements.students s
-		JOIN rm_placements.rounds r ON r.round_id = s.round_id
-		LEFT JOIN rm_placements.placements p ON p.round_id = s.round_id AND p.student_id = s.student_id AND ` + scope.seesAllocation() + `
-		LEFT JOIN rm_placements.offer_schools os ON os.round_id = p.round_id AND os.school_id = p.school_id
-		LEFT JOIN rm_placements.schools sc ON sc.school_id = p.school_id
-		WHERE s.round_id = $1 AND ` + scope.narrow(&q.args, "p.school_id", "s.student_id")
-	if status != nil {
-		q.from += " AND upper(p.status) = " + arg(&q.args, string(*status))
-	}
-	if subject != nil {
-		q.from += " AND EXISTS (SELECT 1 FROM unnest(s.subjects) t WHERE lower(t) = lower(" + arg(&q.args, *subject) + "))"
-	}
+	q := registrationsList(scope, roundID, status, subject)
 	type row struct {
 		reg                               StudentRegistration
 		school, schoolName, subject       *string
@@ -451,13 +479,41 @@ func (r *Resolver) roundRegistrations(ctx context.Context, roundID string, statu
 	for i, c := range cursors {
 		x := regs[i]
 		if x.school != nil {
-			x.reg.Placement = &RoundPlacement{SchoolID: *x.school, SchoolName: *x.schoolName, Subject: *x.subject, Rank: *x.rank,
-				TravelMinutes: *x.minutes, Status: *x.reg.Status, Overridden: *x.overridden, OverrideReason: x.overrideReason,
+			x.reg.Placement = &RoundPlacement{SchoolID: *x.school, SchoolName: *x.schoolName, Subject: *x.subject, Rank: x.rank,
+				TravelMinutes: x.minutes, Status: *x.reg.Status, Overridden: *x.overridden, OverrideReason: x.overrideReason,
 				Exception: x.exception, MentorID: x.mentor}
 		}
 		conn.Edges = append(conn.Edges, StudentRegistrationEdge{Cursor: c, Node: &x.reg})
 	}
 	return conn, nil
+}
+
+// registrationsList is the list of a round's registrations the viewer may
+// see, filtered by status and subject. What a student-teacher chose and
+// why they got what they got is null unless the viewer seesChoices.
+func registrationsList(scope placementScope, roundID string, status *PlacementStatus, subject *string) listQuery {
+	q := listQuery{args: []any{roundID}, keys: []sortKey{{"s.name", "text"}, {"s.student_id", "text"}}}
+	q.columns = func(args *[]any) string {
+		own := scope.seesChoices(args, "s.student_id")
+		mine := func(column string) string { return "CASE WHEN " + own + " THEN " + column + " END" }
+		return `s.student_id, s.name, s.level, s.subjects, ` + mine("s.preferences") + `, upper(p.status), p.school_id,
+			coalesce(os.school_name, sc.name, ''), p.subject, ` + mine("p.rank") + `, ` + mine("p.travel_minutes") + `, p.overridden,
+			` + mine("p.override_reason") + `, ` + mine("p.exception") + `, p.mentor_id, ` + mine("p.unplaced_reason") + `,
+			` + mine("p.explanation")
+	}
+	q.from = `FROM rm_placements.students s
+		JOIN rm_placements.rounds r ON r.round_id = s.round_id
+		LEFT JOIN rm_placements.placements p ON p.round_id = s.round_id AND p.student_id = s.student_id AND ` + scope.seesAllocation() + `
+		LEFT JOIN rm_placements.offer_schools os ON os.round_id = p.round_id AND os.school_id = p.school_id
+		LEFT JOIN rm_placements.schools sc ON sc.school_id = p.school_id
+		WHERE s.round_id = $1 AND ` + scope.narrow(&q.args, "p.school_id", "s.student_id")
+	if status != nil {
+		q.from += " AND upper(p.status) = " + arg(&q.args, string(*status))
+	}
+	if subject != nil {
+		q.from += " AND EXISTS (SELECT 1 FROM unnest(s.subjects) t WHERE lower(t) = lower(" + arg(&q.args, *subject) + "))"
+	}
+	return q
 }
 
 // roundDeclines reads the declines of a round the viewer may see: a
@@ -467,15 +523,8 @@ func (r *Resolver) roundDeclines(ctx context.Context, roundID string) ([]Decline
 	if err != nil {
 		return nil, err
 	}
-	args := []any{roundID}
-	rows, err := r.DB.Query(ctx, `
-		SELECT d.student_id, coalesce(s.name, ''), d.school_id, coalesce(os.school_name, sc.name, ''), d.subject, d.reason, d.declined_at
-		FROM rm_placements.declines d
-		LEFT JOIN rm_placements.students s ON s.round_id = d.round_id AND s.student_id = d.student_id
-		LEFT JOIN rm_placements.offer_schools os ON os.round_id = d.round_id AND os.school_id = d.school_id
-		LEFT JOIN rm_placements.schools sc ON sc.school_id = d.school_id
-		WHERE d.round_id = $1 AND `+scope.narrow(&args, "d.school_id", "d.student_id")+`
-		ORDER BY d.declined_at, d.student_id, d.school_id`, args...)
+	q := declinesQuery(scope, roundID)
+	rows, err := r.DB.Query(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read declines of round %s: %w", roundID, err)
 	}
@@ -486,6 +535,20 @@ func (r *Resolver) roundDeclines(ctx context.Context, roundID string) ([]Decline
 	})
 }
 
+// declinesQuery reads the declines of a round the viewer may see.
+func declinesQuery(scope placementScope, roundID string) query {
+	args := []any{roundID}
+	sql := `
+		SELECT d.student_id, coalesce(s.name, ''), d.school_id, coalesce(os.school_name, sc.name, ''), d.subject, d.reason, d.declined_at
+		FROM rm_placements.declines d
+		LEFT JOIN rm_placements.students s ON s.round_id = d.round_id AND s.student_id = d.student_id
+		LEFT JOIN rm_placements.offer_schools os ON os.round_id = d.round_id AND os.school_id = d.school_id
+		LEFT JOIN rm_placements.schools sc ON sc.school_id = d.school_id
+		WHERE d.round_id = $1 AND ` + scope.narrow(&args, "d.school_id", "d.student_id") + `
+		ORDER BY d.declined_at, d.student_id, d.school_id`
+	return query{sql, args}
+}
+
 // roundIneligibleSchools reads the schools the round's allocation left out,
 // as its offers are read, once the viewer sees the allocation.
 func (r *Resolver) roundIneligibleSchools(ctx context.Context, roundID string) ([]IneligibleSchool, error) {
@@ -493,15 +556,8 @@ func (r *Resolver) roundIneligibleSchools(ctx context.Context, roundID string) (
 	if err != nil {
 		return nil, err
 	}
-	args := []any{roundID}
-	rows, err := r.DB.Query(ctx, `
-		SELECT i.school_id, coalesce(os.school_name, sc.name, ''), i.reason
-		FROM rm_placements.ineligible_schools i
-		JOIN rm_placements.rounds r ON r.round_id = i.round_id
-		LEFT JOIN rm_placements.offer_schools os ON os.round_id = i.round_id AND os.school_id = i.school_id
-		LEFT JOIN rm_placements.schools sc ON sc.school_id = i.school_id
-		WHERE i.round_id = $1 AND `+scope.seesAllocation()+` AND `+scope.narrow(&args, "i.school_id", "")+`
-		ORDER BY 2, 1`, args...)
+	q := ineligibleSchoolsQuery(scope, roundID)
+	rows, err := r.DB.Query(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read ineligible schools of round %s: %w", roundID, err)
 	}
@@ -510,6 +566,21 @@ func (r *Resolver) roundIneligibleSchools(ctx context.Context, roundID string) (
 		err := row.Scan(&s.SchoolID, &s.SchoolName, &s.Reason)
 		return s, err
 	})
+}
+
+// ineligibleSchoolsQuery reads the schools a round's allocation left out,
+// once the viewer sees the allocation.
+func ineligibleSchoolsQuery(scope placementScope, roundID string) query {
+	args := []any{roundID}
+	sql := `
+		SELECT i.school_id, coalesce(os.school_name, sc.name, ''), i.reason
+		FROM rm_placements.ineligible_schools i
+		JOIN rm_placements.rounds r ON r.round_id = i.round_id
+		LEFT JOIN rm_placements.offer_schools os ON os.round_id = i.round_id AND os.school_id = i.school_id
+		LEFT JOIN rm_placements.schools sc ON sc.school_id = i.school_id
+		WHERE i.round_id = $1 AND ` + scope.seesAllocation() + ` AND ` + scope.narrow(&args, "i.school_id", "") + `
+		ORDER BY 2, 1`
+	return query{sql, args}
 }
 
 // schoolColumns are a school as schoolFields reads it: its contact and
@@ -569,7 +640,12 @@ func (r *Resolver) schools(ctx context.Context, district, level, search *string,
 		}
 		q.from += " AND s.level = " + arg(&q.args, *level)
 	}
-	if search != nil && *search != "" {
+	if search != nil {
+		// The name holds the search as typed, not word by word; the
+		// words only bound it.
+		if _, err := searchWords("search", *search); err != nil {
+			return nil, err
+		}
 		escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(*search)
 		q.from += " AND s.name ILIKE " + arg(&q.args, "%"+escaped+"%")
 	}

@@ -1,8 +1,11 @@
 package graph_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -175,9 +178,10 @@ type plRegistrationView struct {
 
 type plPlacementView struct {
 	SchoolID, SchoolName, Subject string
-	Rank, TravelMinutes           int
+	Rank, TravelMinutes           *int
 	Status                        string
 	Overridden                    bool
+	OverrideReason, Exception     *string
 	MentorID                      *string
 }
 
@@ -189,7 +193,7 @@ const plRoundViewQuery = `{ placementRound(id: %q) {
 	offers { schoolId schoolName capacity withdrawn subjects { subject places filled } }
 	registrations { totalCount edges { node {
 		studentId name preferences status unplacedReason
-		placement { schoolId schoolName subject rank travelMinutes status overridden mentorId }
+		placement { schoolId schoolName subject rank travelMinutes status overridden overrideReason exception mentorId }
 		explanation { rank notChosen { schoolId rank reason } }
 	} } }
 	declines { studentId studentName schoolId schoolName reason }
@@ -262,9 +266,9 @@ func TestGivenAPublishedRoundWhenTheOfficeReadsItThenItSeesEveryOfferRegistratio
 		same(t, "students, by name", v.students(), []string{"amy", "ben", "cat", "dan"})
 		same(t, "total", r.Registrations.TotalCount, 4)
 		same(t, "Amy's placement", v.registration(t, "amy").Placement, &plPlacementView{SchoolID: "harbour", SchoolName: "Harbour Secondary",
-			Subject: "English", Rank: 1, TravelMinutes: 10, Status: "CONFIRMED", MentorID: ptr("t-lee")})
+			Subject: "English", Rank: ptr(1), TravelMinutes: ptr(10), Status: "CONFIRMED", MentorID: ptr("t-lee")})
 		ben := v.registration(t, "ben")
-		same(t, "Ben's reallocation", []any{ben.Placement.SchoolID, ben.Placement.Rank, ben.Placement.Status, ben.Explanation.NotChosen[0].Reason},
+		same(t, "Ben's reallocation", []any{ben.Placement.SchoolID, *ben.Placement.Rank, ben.Placement.Status, ben.Explanation.NotChosen[0].Reason},
 			[]any{"harbour", 2, "PUBLISHED", "ineligible: the school declined the placement"})
 		dan := v.registration(t, "dan")
 		same(t, "Dan unplaced", []any{*dan.Status, dan.Placement == nil, *dan.UnplacedReason, dan.Preferences},
@@ -297,6 +301,26 @@ func TestGivenAPublishedRoundWhenASchoolsStaffReadItThenTheySeeTheirOfferTheirSt
 	same(t, "Hillside's declines", v.PlacementRound.Declines, []plDeclineView{
 		{StudentID: "ben", StudentName: "Ben Bo", SchoolID: "hillside", SchoolName: "Hillside Secondary", Reason: "no English mentor free"},
 	})
+}
+
+func TestGivenAPublishedRoundWhenASchoolsStaffReadTheirStudentTeachersThenTheySeeWhoIsPlacedButNotWhatTheyChoseOrWhy(t *testing.T) {
+	t.Parallel()
+	c := placementWorld(t)
+
+	for _, actor := range []events.Actor{harbourCoordinator, harbourMentor} {
+		v := plReadRound(t, c, actor, "r2027")
+		amy, ben := v.registration(t, "amy"), v.registration(t, "ben")
+		same(t, "Amy, as Harbour sees her", amy, plRegistrationView{StudentID: "amy", Name: "Amy Au", Status: ptr("CONFIRMED"),
+			Placement: &plPlacementView{SchoolID: "harbour", SchoolName: "Harbour Secondary", Subject: "English", Status: "CONFIRMED", MentorID: ptr("t-lee")}})
+		// Ben ranked Hillside first, and his explanation says why
+		// Hillside was not his: none of it is Harbour's to read.
+		same(t, "Ben, as Harbour sees him", ben, plRegistrationView{StudentID: "ben", Name: "Ben Bo", Status: ptr("PUBLISHED"),
+			Placement: &plPlacementView{SchoolID: "harbour", SchoolName: "Harbour Secondary", Subject: "English", Status: "PUBLISHED"}})
+	}
+
+	ben := plReadRound(t, c, plBen, "r2027").registration(t, "ben")
+	same(t, "Ben's own choices and reasons", []any{ben.Preferences, *ben.Placement.Rank, *ben.Placement.TravelMinutes, ben.Explanation.NotChosen[0].SchoolID},
+		[]any{[]string{"hillside", "harbour"}, 2, 10, "hillside"})
 }
 
 func TestGivenAPublishedRoundWhenAStudentTeacherReadsItThenTheySeeEveryOfferButOnlyTheirOwnRecords(t *testing.T) {
@@ -416,6 +440,40 @@ func TestGivenABadPageWhenAListIsAskedForThenItIsRefusedNamingTheArgument(t *tes
 	} {
 		same(t, query, ask(t, c, &office, query, &out), []string{want})
 	}
+}
+
+// plCursor is a cursor holding parts, as a list gives them but crafted.
+func plCursor(parts ...string) string {
+	b, _ := json.Marshal(parts)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func TestGivenACraftedCursorWhenAListIsAskedForThenItIsRefusedNamingAfterRatherThanFailingInside(t *testing.T) {
+	t.Parallel()
+	c := placementWorld(t)
+	var out any
+
+	for _, query := range []string{
+		fmt.Sprintf(`{ placementRounds(after: %q) { totalCount } }`, plCursor("abc", "r2027")),
+		fmt.Sprintf(`{ placementRounds(after: %q) { totalCount } }`, plCursor("99999999999", "r2027")),
+		fmt.Sprintf(`{ placementRound(id: "r2027") { registrations(after: %q) { totalCount } } }`, plCursor("Amy Au", "amy\x00")),
+		fmt.Sprintf(`{ schools(after: %q) { totalCount } }`, plCursor("\x00", "harbour")),
+	} {
+		same(t, query, ask(t, c, &harbourCoordinator, query, &out), []string{"VALIDATION after"})
+	}
+}
+
+func TestGivenASearchTooLongOrOfTooManyWordsWhenSchoolsAreListedThenItIsRefusedNamingSearch(t *testing.T) {
+	t.Parallel()
+	c := placementWorld(t)
+	var out struct{ Schools struct{ TotalCount int } }
+
+	for _, search := range []string{strings.Repeat("a", 201), strings.TrimSpace(strings.Repeat("ab ", 11))} {
+		query := fmt.Sprintf(`{ schools(search: %q) { totalCount } }`, search)
+		same(t, query, ask(t, c, &plAmy, query, &out), []string{"VALIDATION search"})
+	}
+	query := fmt.Sprintf(`{ schools(search: %q) { totalCount } }`, strings.Repeat("a", 200))
+	same(t, "a search of 200 characters", ask(t, c, &plAmy, query, &out), []string(nil))
 }
 
 func TestGivenThreeRoundsWhenTheyAreListedThenTheLatestYearComesFirstAPageAtATime(t *testing.T) {
