@@ -18,19 +18,19 @@ func (r *queryResolver) FacultyDashboard(ctx context.Context, roundID string) (*
 }
 
 func (r *subscriptionResolver) SchoolDashboard(ctx context.Context, schoolID string, roundID *string) (<-chan *SchoolDashboard, error) {
-	return live(ctx, r.Watcher, func(ctx context.Context) (*SchoolDashboard, error) {
+	return live(ctx, r.Resolver, func(ctx context.Context) (*SchoolDashboard, error) {
 		return r.schoolDashboard(ctx, schoolID, roundID)
 	}, itself)
 }
 
 func (r *subscriptionResolver) FacultyDashboard(ctx context.Context, roundID string) (<-chan *FacultyDashboard, error) {
-	return live(ctx, r.Watcher, func(ctx context.Context) (*FacultyDashboard, error) {
+	return live(ctx, r.Resolver, func(ctx context.Context) (*FacultyDashboard, error) {
 		return r.facultyDashboard(ctx, roundID)
 	}, itself)
 }
 
 func (r *subscriptionResolver) PlacementRound(ctx context.Context, id string) (<-chan *PlacementRound, error) {
-	return live(ctx, r.Watcher, func(ctx context.Context) (*PlacementRound, error) {
+	return live(ctx, r.Resolver, func(ctx context.Context) (*PlacementRound, error) {
 		return r.livePlacementRound(ctx, id)
 	}, r.roundShows)
 }

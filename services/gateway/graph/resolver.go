@@ -26,4 +26,7 @@ type Resolver struct {
 	ReadWait time.Duration
 	// CommandTimeout bounds how long a command may take to be answered.
 	CommandTimeout time.Duration
+
+	// subscriptions bounds each viewer's live subscriptions.
+	subscriptions liveSubscriptions
 }
