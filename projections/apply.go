@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime/debug"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,87 +54,117 @@ func (e *GapError) Error() string {
 // batch applies one service's events, in position order, to the projection's
 // tables in schema, and moves the checkpoint, all in one transaction. Events
 // at or below the checkpoint are skipped: a redelivered event changes
-// nothing. It returns the checkpoint after the batch.
-func batch(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
-	var checkpoint int64
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+// nothing. It returns the checkpoint after the batch and how many events it
+// applied (which a rebuild's swap may have made fewer than the checkpoint
+// moved).
+func batch(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (checkpoint int64, applied int, err error) {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var err error
-		checkpoint, err = batchTx(ctx, tx, reg, p, schema, service, envs)
+		checkpoint, applied, err = batchTx(ctx, tx, reg, p, schema, service, envs)
 		return err
 	})
-	return checkpoint, err
+	return checkpoint, applied, err
 }
 
 // batchTx is batch within tx, which a rebuild's swap shares with what it
 // does next. It leaves the search path of tx set to schema.
-func batchTx(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (int64, error) {
-	// The lock orders batches of every service of the projection and a
-	// rebuild's swap, so a batch never runs on a schema being replaced.
-	//
-	// The commit does not wait for the disk: a read model is rebuilt from
-	// the events, and its checkpoint is lost with its rows, so a crash that
-	// loses the last batches only means applying them again (the runner
-	// restarts its consumer from the checkpoint it finds). Not waiting keeps
-	// the read models close behind the commands.
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1), set_config('search_path', $2, true), set_config('synchronous_commit', 'off', true)",
-		p.lockKey(), pgx.Identifier{schema}.Sanitize()); err != nil {
-		return 0, err
+//
+// The commit does not wait for the disk: a read model is rebuilt from the
+// events, and its checkpoint is lost with its rows, so a crash that loses
+// the last batches only means applying them again (the runner restarts its
+// consumer from the checkpoint it finds). Not waiting keeps the read models
+// close behind the commands.
+func batchTx(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, schema, service string, envs []events.Envelope) (checkpoint int64, applied int, err error) {
+	if schema == p.Schema() {
+		// The lock orders the live batches of every service of the
+		// projection and a rebuild's swap, so a batch never runs on a
+		// schema being replaced.
+		_, err = tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1), set_config('search_path', $2, true), set_config('synchronous_commit', 'off', true)",
+			p.lockKey(), pgx.Identifier{schema}.Sanitize())
+	} else {
+		// A shadow schema is written by the one rebuild holding the
+		// rebuild lock, and its swap takes the live lock itself: its
+		// catch-up batches leave the live batches alone.
+		_, err = tx.Exec(ctx, "SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)",
+			pgx.Identifier{schema}.Sanitize())
 	}
-	var checkpoint int64
+	if err != nil {
+		return 0, 0, err
+	}
 	var version string
-	err := tx.QueryRow(ctx, "SELECT c.position, v.tables FROM checkpoint c CROSS JOIN version v WHERE c.service = $1 FOR UPDATE OF c", service).
+	err = tx.QueryRow(ctx, "SELECT c.position, v.tables FROM checkpoint c CROSS JOIN version v WHERE c.service = $1 FOR UPDATE OF c", service).
 		Scan(&checkpoint, &version)
 	if err != nil {
-		return 0, fmt.Errorf("%s checkpoint of %s: %w", p.Name, service, err)
+		return 0, 0, fmt.Errorf("%s checkpoint of %s: %w", p.Name, service, err)
 	}
 	// Another process may have rebuilt the read model with other tables
 	// (a newer or older release of this code): its rows are not this
 	// code's to write.
 	if version != p.version() {
-		return 0, fmt.Errorf("%s: %w", p.Name, ErrOutdated)
+		return 0, 0, fmt.Errorf("%s: %w", p.Name, ErrOutdated)
 	}
-	start := checkpoint
 	for _, env := range envs {
 		if env.Position <= checkpoint {
 			continue
 		}
 		if env.Position != checkpoint+1 {
-			return 0, &GapError{Service: service, Checkpoint: checkpoint, Next: env.Position}
+			return 0, 0, &GapError{Service: service, Checkpoint: checkpoint, Next: env.Position}
 		}
 		if err := applyOne(ctx, tx, reg, p, service, env); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		checkpoint = env.Position
+		applied++
 	}
-	if checkpoint == start {
-		return checkpoint, nil
+	if applied == 0 {
+		return checkpoint, 0, nil
 	}
 	_, err = tx.Exec(ctx, "WITH moved AS (UPDATE checkpoint SET position = $2 WHERE service = $1) SELECT pg_notify($3, $4)",
 		service, checkpoint, Notifications, fmt.Sprintf("%s %s %d", p.Name, service, checkpoint))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return checkpoint, nil
+	return checkpoint, applied, nil
 }
 
 // applyOne applies one event, naming it in any failure that is not the
-// connection's.
-func applyOne(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, service string, env events.Envelope) error {
-	poison := func(err error) error {
+// connection's. A panic in Apply is the event's fault as an error is: it
+// stops the projection (with the stack, to find the bug), not the process
+// and every other projection with it.
+func applyOne(ctx context.Context, tx pgx.Tx, reg *events.Registry, p Projection, service string, env events.Envelope) (err error) {
+	poison := func(err error) *PoisonError {
 		return &PoisonError{Projection: p.Name, Service: service, Position: env.Position, EventID: env.ID.String(), Type: env.Type, Err: err}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = poison(fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+		}
+	}()
 	payload, err := reg.Decode(env.Type, env.Data)
 	if err != nil {
 		return poison(err)
 	}
 	if err := p.Apply(ctx, tx, Event{Envelope: env, Service: service, Payload: payload}); err != nil {
 		if transient(err) {
-			return err
+			return &eventFailure{poison(err)}
 		}
 		return poison(err)
 	}
 	return nil
 }
+
+// eventFailure is an event whose Apply failed with an error that may pass
+// (the server cancelled a statement, ran short of resources): it is tried
+// again, and stops the projection as poison only when it keeps failing (see
+// retries). It unwraps to the error, so it is still transient.
+type eventFailure struct{ event *PoisonError }
+
+func (e *eventFailure) Error() string {
+	return fmt.Sprintf("projection %s failed at %s position %d (event %s, %s): %v",
+		e.event.Projection, e.event.Service, e.event.Position, e.event.EventID, e.event.Type, e.event.Err)
+}
+
+func (e *eventFailure) Unwrap() error { return e.event.Err }
 
 // transient tells a failure of the connection, which passes, from a failure
 // of the event's own rows, which would come again.

@@ -19,7 +19,14 @@ var ErrOutdated = errors.New("the read model was built with other tables: rebuil
 // every checkpoint at zero, and adds a checkpoint at zero for a service the
 // projection reads and the schema does not know yet. It returns ErrOutdated
 // when the schema exists but holds other tables than p declares.
+//
+// A schema it creates announces each checkpoint at zero on Notifications:
+// an operator may have dropped the read model, and whoever waits on the
+// positions it had reached must learn that its rows are gone.
 func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", p.lockKey()); err != nil {
 			return err
@@ -29,7 +36,15 @@ func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
 			return err
 		}
 		if !exists {
-			return create(ctx, tx, p, p.Schema())
+			if err := create(ctx, tx, p, p.Schema()); err != nil {
+				return err
+			}
+			for _, s := range p.Services {
+				if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Notifications, fmt.Sprintf("%s %s 0", p.Name, s)); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		var version string
 		err := tx.QueryRow(ctx, fmt.Sprintf("SELECT tables FROM %s.version", pgx.Identifier{p.Schema()}.Sanitize())).Scan(&version)
@@ -54,7 +69,8 @@ func Ensure(ctx context.Context, db *pgxpool.Pool, p Projection) error {
 // the events do not follow the checkpoint, or ErrOutdated when another
 // process has rebuilt the read model with other tables meanwhile.
 func Apply(ctx context.Context, db *pgxpool.Pool, reg *events.Registry, p Projection, service string, envs []events.Envelope) (int64, error) {
-	return batch(ctx, db, reg, p, p.Schema(), service, envs)
+	checkpoint, _, err := batch(ctx, db, reg, p, p.Schema(), service, envs)
+	return checkpoint, err
 }
 
 // Checkpoints returns how far the projection has read each of its services.

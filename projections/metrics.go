@@ -8,7 +8,8 @@ import (
 
 // Metrics are what the runner tells Prometheus about each projection: how
 // many events it applied, where it stands in each service's log, how long
-// its batches take, and whether an event stopped it. A nil *Metrics records
+// its batches take, whether it is trying a failed event again, and whether
+// an event stopped it. A nil *Metrics records
 // nothing, so a runner without metrics needs no special case.
 type Metrics struct {
 	events   *prometheus.CounterVec
@@ -16,6 +17,7 @@ type Metrics struct {
 	batch    *prometheus.HistogramVec
 	stopped  *prometheus.GaugeVec
 	poison   *prometheus.CounterVec
+	retries  *prometheus.GaugeVec
 }
 
 // NewMetrics makes the projection metrics and registers them with reg (when
@@ -46,9 +48,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "wsms_projection_poison_events_total",
 			Help: "Times the projection met an event it cannot apply and stopped.",
 		}, []string{"projection"}),
+		retries: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "wsms_projection_retrying",
+			Help: "Services of the projection trying an event again after it failed with an error that may pass (a statement timeout, a lack of resources); it stops the projection as poison if it keeps failing.",
+		}, []string{"projection"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.events, m.position, m.batch, m.stopped, m.poison)
+		reg.MustRegister(m.events, m.position, m.batch, m.stopped, m.poison, m.retries)
 	}
 	return m
 }
@@ -93,4 +99,13 @@ func (m *Metrics) halted(projection string, poisoned bool) {
 	if poisoned {
 		m.poison.WithLabelValues(projection).Inc()
 	}
+}
+
+// retrying records that one more (delta 1) or one fewer (delta -1) of
+// projection's services is trying a failed event again.
+func (m *Metrics) retrying(projection string, delta float64) {
+	if m == nil {
+		return
+	}
+	m.retries.WithLabelValues(projection).Add(delta)
 }

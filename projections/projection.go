@@ -30,7 +30,10 @@ type Projection struct {
 	// Apply writes one event's effects. It runs inside the transaction of
 	// its batch, with the search path set to the projection's schema, and
 	// reads no clock and calls no network, so a rebuild gives the same rows
-	// as live processing. An error stops the projection at that event.
+	// as live processing. An error or a panic stops the projection at
+	// that event; an error that may pass (a statement timeout, a lack of
+	// resources) does only once the event has failed a few times in a
+	// row.
 	Apply func(ctx context.Context, tx pgx.Tx, e Event) error
 }
 
@@ -45,8 +48,13 @@ type Event struct {
 // Schema is the PostgreSQL schema holding the projection's live tables.
 func (p Projection) Schema() string { return "rm_" + p.Name }
 
-// shadow is where a rebuild builds the projection's tables.
-func (p Projection) shadow() string { return "rm_" + p.Name + "_next" }
+// shadow is where a rebuild builds the projection's tables. No live schema
+// has its name, since no projection's name ends in shadowSuffix (see
+// validate): a rebuild, which drops a shadow left behind, never drops
+// another projection's read model.
+func (p Projection) shadow() string { return "rm_" + p.Name + shadowSuffix }
+
+const shadowSuffix = "_next"
 
 // version fingerprints the projection's tables: a read model built with other
 // tables is rebuilt.

@@ -39,8 +39,11 @@ const rebuildBatch = 1000
 // depending on what the streams still hold.
 //
 // The tables are built in the shadow schema rm_<name>_next (one left over by
-// an interrupted rebuild is dropped first). When the shadow has caught up
-// with the stores, one transaction takes the lock every live batch takes,
+// an interrupted rebuild is dropped first; no projection may be named so
+// that this is its live schema). The batches building it do not take the
+// lock of the live batches, which go on at their pace. When the shadow has
+// caught up with the stores, one transaction takes the lock every live
+// batch takes,
 // applies the events that arrived meanwhile, drops the live schema and
 // renames the shadow to take its place, and announces each service's
 // checkpoint on Notifications. Live batches after the swap find the new
@@ -205,7 +208,7 @@ func (b *rebuilder) readUpTo(ctx context.Context, service string, head int64) er
 		err := pg.err
 		if err == nil {
 			var cp int64
-			if cp, err = batch(ctx, b.db, b.reg, b.p, b.p.shadow(), service, pg.envs); err == nil {
+			if cp, _, err = batch(ctx, b.db, b.reg, b.p, b.p.shadow(), service, pg.envs); err == nil {
 				b.checkpoints[service] = cp
 				b.report()
 				continue
@@ -246,7 +249,7 @@ func (b *rebuilder) swap(ctx context.Context, conn *pgx.Conn) error {
 				if len(envs) == 0 {
 					return fmt.Errorf("%s: the store's head is at %d but no event follows %d", s, heads[s], b.checkpoints[s])
 				}
-				cp, err := batchTx(ctx, tx, b.reg, b.p, b.p.shadow(), s, envs)
+				cp, _, err := batchTx(ctx, tx, b.reg, b.p, b.p.shadow(), s, envs)
 				if err != nil {
 					return err
 				}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -214,5 +216,81 @@ func TestARunnerLeavesAReadModelRebuiltWithOtherTablesToTheCodeThatBuiltIt(t *te
 	e.caughtUp(t, board(2))
 	if n := count(t, e.db, board(2), "by_type", "WHERE events = 6"); n != 1 {
 		t.Fatalf("by_type does not count the 6 placement events")
+	}
+}
+
+func TestARebuildCatchesUpWhileALiveBatchHoldsTheLockAndSwapsOnceItIsDone(t *testing.T) {
+	// Given a live batch of the projection holding its lock (held here by
+	// hand, for as long as the test needs)
+	e := newEnv(t)
+	ctx := context.Background()
+	p := tally("tally")
+	if err := projections.Ensure(ctx, e.db, p); err != nil {
+		t.Fatal(err)
+	}
+	e.recordMany(t, "placement", 2500)
+	live, err := e.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Rollback(ctx)
+	if _, err := live.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", projections.LiveLockKey(p)); err != nil {
+		t.Fatal(err)
+	}
+
+	// When the projection is rebuilt
+	var done atomic.Int64
+	rebuilt := make(chan error, 1)
+	go func() {
+		rebuilt <- projections.Rebuild(ctx, e.db, p, func(pr projections.Progress) { done.Store(pr.Done) })
+	}()
+
+	// Then its catch-up builds the new tables meanwhile, and only its swap
+	// waits for the lock.
+	eventually(t, "the rebuild catches up with the store", func() (bool, error) { return done.Load() == 2500, nil })
+	eventually(t, "the swap waits for the live lock", func() (bool, error) {
+		var waiting bool
+		err := e.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND (classid::bigint << 32 | objid::bigint) = $1)`, projections.LiveLockKey(p)).Scan(&waiting)
+		return waiting, err
+	})
+	select {
+	case err := <-rebuilt:
+		t.Fatalf("the rebuild swapped while a live batch held the lock (%v)", err)
+	default:
+	}
+	if err := live.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rebuilt; err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, e.db, p, "seen", ""); n != 2500 {
+		t.Fatalf("the rebuilt read model holds %d events, want 2500", n)
+	}
+}
+
+func TestAProjectionNameThatIsAnotherOnesRebuildSchemaIsRefused(t *testing.T) {
+	// Given a projection named as the schema a rebuild of tally builds in
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := tally("tally_next")
+
+	// When it is made, rebuilt or run, then it is refused, so a rebuild
+	// of tally, which drops its shadow left behind, drops no read model.
+	if err := projections.Ensure(ctx, e.db, p); err == nil || !strings.Contains(err.Error(), "tally_next") {
+		t.Errorf("Ensure = %v; want the name refused", err)
+	}
+	if err := projections.Rebuild(ctx, e.db, p, nil); err == nil || !strings.Contains(err.Error(), "tally_next") {
+		t.Errorf("Rebuild = %v; want the name refused", err)
+	}
+	r := projections.NewRunner(e.db, e.js, projections.RunnerConfig{Namespace: e.namespace}, testLogger(t))
+	if err := r.Run(ctx, p); err == nil || !strings.Contains(err.Error(), "tally_next") {
+		t.Errorf("Run = %v; want the name refused", err)
+	}
+	var exists bool
+	if err := e.db.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'rm_tally_next')").Scan(&exists); err != nil || exists {
+		t.Fatalf("rm_tally_next exists: %v, %v", exists, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"wsms/events"
+	"wsms/platform/eventstore"
 	"wsms/platform/relay"
 )
 
@@ -171,6 +173,8 @@ func (pr *projection) run(ctx context.Context) {
 // ready makes the live read model current, rebuilding it when it was built
 // with other tables. It reports false when the projection cannot run.
 func (pr *projection) ready(ctx context.Context) bool {
+	tries := pr.retries()
+	defer tries.clear()
 	for wait := time.Duration(0); ; {
 		err := Ensure(ctx, pr.r.db, pr.Projection)
 		if errors.Is(err, ErrOutdated) {
@@ -190,11 +194,17 @@ func (pr *projection) ready(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false
 		}
+		var failed *eventFailure
+		if errors.As(err, &failed) {
+			if poison := tries.fail(failed.event); poison != nil {
+				err = poison
+			}
+		}
 		var poison *PoisonError
 		var elsewhere *stoppedElsewhere
 		switch {
 		case errors.As(err, &poison):
-			pr.poisoned(ctx, poison) // recorded already; this only ends it
+			pr.poisoned(ctx, poison) // records it, unless the rebuild did
 			return false
 		case errors.As(err, &elsewhere):
 			pr.stoppedElsewhere(elsewhere, pr.log)
@@ -244,15 +254,16 @@ func (pr *projection) logProgress() func(Progress) {
 // until ctx ends or the projection stops.
 func (pr *projection) follow(ctx context.Context, service string) {
 	log := pr.log.With("service", service)
+	tries := pr.retries()
+	defer tries.clear()
 	var wait time.Duration
 	for {
-		progressed, err := pr.session(ctx, service, log)
+		progressed, err := pr.session(ctx, service, tries, log)
 		if ctx.Err() != nil {
 			return
 		}
 		var poison *PoisonError
 		var elsewhere *stoppedElsewhere
-		var broken *streamError
 		switch {
 		case errors.As(err, &poison):
 			pr.poisoned(ctx, poison) // recorded already; this only ends it
@@ -266,12 +277,13 @@ func (pr *projection) follow(ctx context.Context, service string) {
 				pr.r.cfg.Metrics.halted(pr.Name, false)
 			})
 			return
-		case errors.As(err, &broken):
-			pr.stop(func() {
-				log.Error("the stream does not match the event store: the projection stops until an operator reconciles them", "err", err)
-				pr.r.cfg.Metrics.halted(pr.Name, false)
-			})
-			return
+		case undefined(err):
+			// Its checkpoint went with it: the read model is built again
+			// from the first event.
+			log.Warn("the read model's schema is gone (dropped by an operator?): making it again", "err", err)
+			if err = Ensure(ctx, pr.r.db, pr.Projection); err == nil {
+				continue
+			}
 		}
 		if progressed {
 			wait = 0
@@ -281,6 +293,65 @@ func (pr *projection) follow(ctx context.Context, service string) {
 		if !sleep(ctx, wait) {
 			return
 		}
+	}
+}
+
+// Limits on trying again an event whose Apply fails with an error that may
+// pass: past them, it is the event that fails, and it stops the projection
+// as poison rather than be tried forever.
+const (
+	maxAttempts = 5
+	maxRetrying = 2 * time.Minute
+)
+
+// retries counts the consecutive failures of one event (see eventFailure),
+// and of a missing event (a gap that reading again from the checkpoint does
+// not close).
+type retries struct {
+	m          *Metrics
+	projection string
+	// The event failing, how often it failed and since when; attempts is
+	// zero when none is.
+	service  string
+	position int64
+	attempts int
+	since    time.Time
+}
+
+func (pr *projection) retries() *retries { return &retries{m: pr.r.cfg.Metrics, projection: pr.Name} }
+
+// fail counts a failure of event, and returns it as a PoisonError naming
+// the repeated error once it has failed maxAttempts times in a row, or
+// again after maxRetrying.
+func (r *retries) fail(event *PoisonError) *PoisonError {
+	if r.attempts == 0 {
+		r.m.retrying(r.projection, 1)
+	}
+	if r.attempts == 0 || event.Service != r.service || event.Position != r.position {
+		r.service, r.position, r.attempts, r.since = event.Service, event.Position, 0, time.Now()
+	}
+	r.attempts++
+	if r.attempts < maxAttempts && time.Since(r.since) < maxRetrying {
+		return nil
+	}
+	poison := *event
+	poison.Err = fmt.Errorf("failed %d times in a row over %s, with: %w",
+		r.attempts, time.Since(r.since).Round(time.Millisecond), event.Err)
+	r.clear()
+	return &poison
+}
+
+// passed clears the count once service's checkpoint is past the event.
+func (r *retries) passed(service string, checkpoint int64) {
+	if r.attempts > 0 && service == r.service && checkpoint >= r.position {
+		r.clear()
+	}
+}
+
+func (r *retries) clear() {
+	if r.attempts > 0 {
+		r.m.retrying(r.projection, -1)
+		r.attempts = 0
 	}
 }
 
@@ -320,7 +391,7 @@ func (pr *projection) poisoned(ctx context.Context, poison *PoisonError) {
 
 // session takes the lock of the projection's events of service and applies
 // them until something fails. It reports whether it moved the checkpoint.
-func (pr *projection) session(ctx context.Context, service string, log *slog.Logger) (progressed bool, err error) {
+func (pr *projection) session(ctx context.Context, service string, tries *retries, log *slog.Logger) (progressed bool, err error) {
 	l, err := takeLease(ctx, pr.r.db, leaseKey(pr.Projection, service))
 	if err != nil {
 		return false, fmt.Errorf("take the lock: %w", err)
@@ -353,11 +424,40 @@ func (pr *projection) session(ctx context.Context, service string, log *slog.Log
 	if prior, err = pr.clearPassed(ctx, prior, checkpoint, log); err != nil {
 		return false, err
 	}
+	// moved records that a batch brought the checkpoint to next.
+	moved := func(next int64) error {
+		if next <= checkpoint {
+			return nil
+		}
+		progressed, checkpoint = true, next
+		var err error
+		prior, err = pr.clearPassed(ctx, prior, checkpoint, log)
+		return err
+	}
 
 	stream := relay.StreamName(pr.r.cfg.Namespace, service)
-	cons, err := pr.consumer(ctx, stream, checkpoint, true, log)
+	str, err := waitForStream(ctx, pr.r.js, stream, log)
 	if err != nil {
 		return false, err
+	}
+	info, err := str.Info(ctx)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", stream, err)
+	}
+	store := eventstore.New(pr.r.db, service)
+	// An operator purged the stream of events the read model has not
+	// read: the store, which is the truth, still holds them.
+	if first := int64(info.State.FirstSeq); checkpoint+1 < first {
+		log.Info("the stream no longer holds the events after the checkpoint; applying them from the event store",
+			"checkpoint", checkpoint, "stream_starts_at", first)
+		next, err := pr.fromStore(ctx, store, service, checkpoint, first-1, tries)
+		if err := errors.Join(moved(next), err); err != nil {
+			return progressed, err
+		}
+	}
+	cons, err := pr.consumer(ctx, stream, checkpoint, true, log)
+	if err != nil {
+		return progressed, err
 	}
 	gaps := 0
 	for {
@@ -379,36 +479,31 @@ func (pr *projection) session(ctx context.Context, service string, log *slog.Log
 			continue
 		}
 		envs, err := decode(stream, msgs)
+		var broken *streamError
+		if errors.As(err, &broken) {
+			return progressed, pr.stopAt(ctx, service, envs, broken.stop(pr.Name, service))
+		}
 		if err != nil {
 			return progressed, err
 		}
-		began := time.Now()
-		next, err := Apply(ctx, pr.r.db, pr.r.reg, pr.Projection, service, envs)
+		next, err := pr.apply(ctx, service, envs, tries)
 		var gap *GapError
 		if errors.As(err, &gap) {
 			// Redelivered messages can come after later ones: read
-			// again from the checkpoint. Twice in a row is not that.
+			// again from the checkpoint (the batch's events before the
+			// gap were not committed either). Twice in a row, the event
+			// is missing from the stream: that counts as its failure.
 			if gaps++; gaps > 1 {
+				if poison := tries.fail(pr.missing(ctx, store, gap)); poison != nil {
+					return progressed, pr.stopAt(ctx, service, envs, poison)
+				}
 				return progressed, err
 			}
 			log.Info("events arrived out of order; reading again from the checkpoint", "err", err)
-			if cons, err = pr.consumer(ctx, stream, gap.Checkpoint, false, log); err != nil {
+			if cons, err = pr.consumer(ctx, stream, checkpoint, false, log); err != nil {
 				return progressed, err
 			}
 			continue
-		}
-		var poison *PoisonError
-		if errors.As(err, &poison) {
-			// The events before it in the batch are sound: the read
-			// model stops right before the event, not before the batch.
-			if n := slices.IndexFunc(envs, func(e events.Envelope) bool { return e.Position >= poison.Position }); n > 0 {
-				if next, err := Apply(ctx, pr.r.db, pr.r.reg, pr.Projection, service, envs[:n]); err == nil {
-					pr.r.cfg.Metrics.applied(pr.Name, service, int(next-checkpoint), next, time.Since(began))
-				}
-			}
-			// Recorded before the lock goes, so that a process waiting
-			// for it finds the stop rather than trying the event again.
-			pr.poisoned(ctx, poison)
 		}
 		if err != nil {
 			return progressed, err
@@ -418,14 +513,86 @@ func (pr *projection) session(ctx context.Context, service string, log *slog.Log
 		// a lost acknowledgement only brings the batch again, and the
 		// checkpoint skips it.
 		_ = msgs[len(msgs)-1].Ack()
-		pr.r.cfg.Metrics.applied(pr.Name, service, int(next-checkpoint), next, time.Since(began))
-		if next > checkpoint {
-			progressed, checkpoint = true, next
-			if prior, err = pr.clearPassed(ctx, prior, checkpoint, log); err != nil {
-				return progressed, err
-			}
+		if err := moved(next); err != nil {
+			return progressed, err
 		}
 	}
+}
+
+// apply applies a batch of service's events to the live read model and
+// returns the checkpoint after it. An event that cannot be applied, or that
+// keeps failing, stops the projection right before it: apply then returns
+// its *PoisonError.
+func (pr *projection) apply(ctx context.Context, service string, envs []events.Envelope, tries *retries) (int64, error) {
+	began := time.Now()
+	next, n, err := batch(ctx, pr.r.db, pr.r.reg, pr.Projection, pr.Schema(), service, envs)
+	var failed *eventFailure
+	if errors.As(err, &failed) {
+		if poison := tries.fail(failed.event); poison != nil {
+			err = poison
+		}
+	}
+	var poison *PoisonError
+	if errors.As(err, &poison) {
+		return 0, pr.stopAt(ctx, service, envs, poison)
+	}
+	if err != nil {
+		return 0, err
+	}
+	tries.passed(service, next)
+	pr.r.cfg.Metrics.applied(pr.Name, service, n, next, time.Since(began))
+	return next, nil
+}
+
+// stopAt applies the events of envs before poison, which are sound (the
+// read model stops right before the event, not before its batch), then
+// stops the projection at poison and returns it. The stop is recorded
+// before the session's lock goes, so that a process waiting for it finds
+// the stop rather than trying the event again.
+func (pr *projection) stopAt(ctx context.Context, service string, envs []events.Envelope, poison *PoisonError) error {
+	n := slices.IndexFunc(envs, func(e events.Envelope) bool { return e.Position >= poison.Position })
+	if n < 0 {
+		n = len(envs)
+	}
+	if n > 0 {
+		began := time.Now()
+		if next, applied, err := batch(ctx, pr.r.db, pr.r.reg, pr.Projection, pr.Schema(), service, envs[:n]); err == nil {
+			pr.r.cfg.Metrics.applied(pr.Name, service, applied, next, time.Since(began))
+		}
+	}
+	pr.poisoned(ctx, poison)
+	return poison
+}
+
+// fromStore applies service's events after checkpoint up to position upTo
+// from the service's event store, a batch at a time, and returns the
+// checkpoint it reached.
+func (pr *projection) fromStore(ctx context.Context, store *eventstore.Store, service string, checkpoint, upTo int64, tries *retries) (int64, error) {
+	for checkpoint < upTo {
+		envs, err := store.ReadAfter(ctx, checkpoint, int(min(int64(pr.r.cfg.Batch), upTo-checkpoint)))
+		if err != nil {
+			return checkpoint, err
+		}
+		if len(envs) == 0 {
+			return checkpoint, fmt.Errorf("the stream starts after position %d but the %s event store holds nothing after %d", upTo, service, checkpoint)
+		}
+		next, err := pr.apply(ctx, service, envs, tries)
+		if err != nil {
+			return checkpoint, err
+		}
+		checkpoint = next
+	}
+	return checkpoint, nil
+}
+
+// missing names the event the stream lacks after gap's checkpoint, as the
+// store knows it when it can be read.
+func (pr *projection) missing(ctx context.Context, store *eventstore.Store, gap *GapError) *PoisonError {
+	m := &PoisonError{Projection: pr.Name, Service: gap.Service, Position: gap.Checkpoint + 1, Err: gap}
+	if envs, err := store.ReadAfter(ctx, gap.Checkpoint, 1); err == nil && len(envs) == 1 {
+		m.EventID, m.Type = envs[0].ID.String(), envs[0].Type
+	}
+	return m
 }
 
 // clearPassed deletes the record of a stop at prior once the checkpoint has
@@ -460,17 +627,12 @@ func (pr *projection) consumer(ctx context.Context, stream string, checkpoint in
 	if checkpoint > 0 {
 		want.DeliverPolicy, want.OptStartSeq = jetstream.DeliverByStartSequencePolicy, uint64(checkpoint)+1
 	}
-	if err := waitForStream(ctx, pr.r.js, stream, log); err != nil {
-		return nil, err
-	}
 	if reuse {
 		c, err := pr.r.js.Consumer(ctx, stream, pr.Name)
 		switch {
 		case err == nil:
 			info := c.CachedInfo()
-			if info.AckFloor.Stream == uint64(checkpoint) && info.NumAckPending == 0 && info.NumRedelivered == 0 &&
-				info.Config.AckPolicy == want.AckPolicy && info.Config.AckWait == want.AckWait &&
-				info.Config.MaxAckPending == want.MaxAckPending && info.Config.FilterSubject == "" && len(info.Config.FilterSubjects) == 0 {
+			if standsAt(info, want, checkpoint) {
 				return c, nil
 			}
 			log.Info("the durable consumer does not stand at the checkpoint; making it again",
@@ -489,18 +651,31 @@ func (pr *projection) consumer(ctx context.Context, stream string, checkpoint in
 	return c, nil
 }
 
-// waitForStream returns once stream exists: its service's relay declares it.
-func waitForStream(ctx context.Context, js jetstream.JetStream, stream string, log *slog.Logger) error {
+// standsAt tells whether the consumer of info, configured as want asks,
+// delivers next the event after checkpoint, with nothing in flight. A
+// consumer made from an earlier checkpoint has another start sequence, which
+// no longer matters once it has acknowledged up to this one.
+func standsAt(info *jetstream.ConsumerInfo, want jetstream.ConsumerConfig, checkpoint int64) bool {
+	c := info.Config
+	return info.AckFloor.Stream == uint64(checkpoint) && info.NumAckPending == 0 && info.NumRedelivered == 0 &&
+		(c.DeliverPolicy == jetstream.DeliverAllPolicy || c.DeliverPolicy == jetstream.DeliverByStartSequencePolicy) &&
+		c.AckPolicy == want.AckPolicy && c.AckWait == want.AckWait && c.MaxDeliver == want.MaxDeliver &&
+		c.MaxAckPending == want.MaxAckPending && c.FilterSubject == "" && len(c.FilterSubjects) == 0
+}
+
+// waitForStream returns stream once it exists: its service's relay
+// declares it.
+func waitForStream(ctx context.Context, js jetstream.JetStream, stream string, log *slog.Logger) (jetstream.Stream, error) {
 	for logged := false; ; logged = true {
-		_, err := js.Stream(ctx, stream)
+		s, err := js.Stream(ctx, stream)
 		if !errors.Is(err, jetstream.ErrStreamNotFound) {
-			return err
+			return s, err
 		}
 		if !logged {
 			log.Info("waiting for the service's relay to declare its stream", "stream", stream)
 		}
 		if !sleep(ctx, streamWait) {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }
@@ -537,13 +712,24 @@ func drain(b jetstream.MessageBatch) ([]jetstream.Msg, error) {
 }
 
 // streamError says the stream is not the event store's log: a message is
-// not an event, or sits at a stream sequence other than its position.
-type streamError struct{ error }
+// not an event, or sits at a stream sequence other than its position. It
+// stops the projection there, as an event it cannot apply does.
+type streamError struct {
+	error
+	seq         uint64
+	id, subject string
+}
 
 func (e *streamError) Unwrap() error { return e.error }
 
+// stop is the stop the message makes.
+func (e *streamError) stop(projection, service string) *PoisonError {
+	return &PoisonError{Projection: projection, Service: service, Position: int64(e.seq), EventID: e.id, Type: e.subject, Err: e}
+}
+
 // decode reads the events of msgs, checking that each sits at the stream
-// sequence equal to its position, as the relay publishes them.
+// sequence equal to its position, as the relay publishes them. With a
+// *streamError it returns the events before the message at fault.
 func decode(stream string, msgs []jetstream.Msg) ([]events.Envelope, error) {
 	envs := make([]events.Envelope, len(msgs))
 	for i, m := range msgs {
@@ -551,12 +737,15 @@ func decode(stream string, msgs []jetstream.Msg) ([]events.Envelope, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: message metadata: %w", stream, err)
 		}
+		broken := &streamError{seq: md.Sequence.Stream, id: m.Headers().Get(jetstream.MsgIDHeader), subject: m.Subject()}
 		if err := json.Unmarshal(m.Data(), &envs[i]); err != nil {
-			return nil, &streamError{fmt.Errorf("%s sequence %d (%s) is not an event envelope: %w", stream, md.Sequence.Stream, m.Subject(), err)}
+			broken.error = fmt.Errorf("%s sequence %d (%s) is not an event envelope: %w", stream, md.Sequence.Stream, m.Subject(), err)
+			return envs[:i], broken
 		}
 		if md.Sequence.Stream != uint64(envs[i].Position) {
-			return nil, &streamError{fmt.Errorf("%s sequence %d holds event %s at position %d: the stream is not a copy of the event store's log",
-				stream, md.Sequence.Stream, envs[i].ID, envs[i].Position)}
+			broken.error = fmt.Errorf("%s sequence %d holds event %s at position %d: the stream is not a copy of the event store's log",
+				stream, md.Sequence.Stream, envs[i].ID, envs[i].Position)
+			return envs[:i], broken
 		}
 	}
 	return envs, nil
@@ -599,7 +788,11 @@ func (l *lease) watch() {
 		case <-l.ctx.Done():
 			return
 		case <-tick.C:
-			if err := l.conn.Ping(l.ctx); err != nil {
+			// A server that stopped answering keeps no lock either.
+			ctx, cancel := context.WithTimeout(l.ctx, leaseCheck)
+			err := l.conn.Ping(ctx)
+			cancel()
+			if err != nil {
 				l.cancel()
 				return
 			}
@@ -653,6 +846,10 @@ var validName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
 func (p Projection) validate() error {
 	if !validName.MatchString(p.Name) {
 		return fmt.Errorf("projection name %q: want lower-case letters, digits and underscores, starting with a letter", p.Name)
+	}
+	if strings.HasSuffix(p.Name, shadowSuffix) {
+		return fmt.Errorf("projection name %q: a name ending in %q would be the schema a rebuild of projection %q builds in",
+			p.Name, shadowSuffix, strings.TrimSuffix(p.Name, shadowSuffix))
 	}
 	if len(p.Services) == 0 {
 		return fmt.Errorf("projection %s reads no service", p.Name)
@@ -719,17 +916,22 @@ func stopOf(ctx context.Context, db *pgxpool.Pool, name string, since time.Time)
 	var recent bool
 	err := db.QueryRow(ctx, `SELECT service, position, event_id, event_type, error, stopped_at > $2
 		FROM projections.stops WHERE projection = $1`, name, since).Scan(&s.Service, &s.Position, &s.EventID, &s.Type, &msg, &recent)
-	var pgErr *pgconn.PgError
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, false, nil
-	case errors.As(err, &pgErr) && (pgErr.Code == "42P01" || pgErr.Code == "3F000"):
+	case undefined(err):
 		return nil, false, nil // no runner has run yet: nothing stopped
 	case err != nil:
 		return nil, false, fmt.Errorf("read the stop of %s: %w", name, err)
 	}
 	s.Err = errors.New(msg)
 	return &s, recent, nil
+}
+
+// undefined tells the error of a table or schema that does not exist.
+func undefined(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "42P01" || pgErr.Code == "3F000")
 }
 
 // nextBackoff doubles a pause, from a tenth of a second up to maxBackoff.

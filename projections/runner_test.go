@@ -762,3 +762,89 @@ func BenchmarkEventToReadModel(b *testing.B) {
 	b.ReportMetric(at(0.5), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
 }
+
+func TestCreatingAReadModelAnnouncesEachCheckpointAtZero(t *testing.T) {
+	// Given a listener on the projections' notifications
+	e := newEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := e.db.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+projections.Notifications); err != nil {
+		t.Fatal(err)
+	}
+
+	// When a read model is created (first, or again after an operator
+	// dropped it)
+	if err := projections.Ensure(ctx, e.db, tally("fresh")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Then each of its checkpoints is announced at zero, so that whoever
+	// waits on positions it had reached before learns they are gone.
+	var got []string
+	for len(got) < 2 {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			t.Fatalf("notifications %v, then %v", got, err)
+		}
+		got = append(got, n.Payload)
+	}
+	slices.Sort(got)
+	if want := []string{"fresh mentoring 0", "fresh placement 0"}; !slices.Equal(got, want) {
+		t.Fatalf("notifications %v, want %v", got, want)
+	}
+}
+
+func TestAReadModelDroppedWhileRunningIsBuiltAgainFromTheFirstEvent(t *testing.T) {
+	// Given a running projection that has applied some events
+	e := newEnv(t)
+	ctx := context.Background()
+	p := tally("tally")
+	e.run(t, e.db, nil, p)
+	e.record(t, "placement", 5)
+	e.caughtUp(t, p)
+
+	// When an operator drops its schema and more events come
+	if _, err := e.db.Exec(ctx, "DROP SCHEMA rm_tally CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	e.record(t, "placement", 3)
+
+	// Then the runner makes it again and applies every event to it.
+	e.caughtUp(t, p)
+	if n := count(t, e.db, p, "seen", ""); n != 8 {
+		t.Fatalf("the read model holds %d events, want 8", n)
+	}
+}
+
+func TestABatchCountsOnlyTheEventsItApplied(t *testing.T) {
+	// Given a read model already past some events (as a rebuild's swap
+	// leaves it for a live batch read before it)
+	e := newEnv(t)
+	ctx := context.Background()
+	p := tally("tally")
+	if err := projections.Ensure(ctx, e.db, p); err != nil {
+		t.Fatal(err)
+	}
+	e.record(t, "placement", 8)
+	envs, err := e.writers["placement"].store.ReadAfter(ctx, 0, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := projections.Registry()
+	if _, err := projections.Apply(ctx, e.db, reg, p, "placement", envs[:6]); err != nil {
+		t.Fatal(err)
+	}
+
+	// When a batch from the first event is applied
+	cp, applied, err := projections.ApplyCounting(ctx, e.db, reg, p, "placement", envs)
+
+	// Then it counts the two events it applied, not the eight it moved past.
+	if err != nil || cp != 8 || applied != 2 {
+		t.Fatalf("batch = checkpoint %d, %d applied, %v; want checkpoint 8, 2 applied", cp, applied, err)
+	}
+}

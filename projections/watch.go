@@ -48,6 +48,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	return nil
 }
 
+// unlistenWait bounds the UNLISTEN of a watcher that stops.
+const unlistenWait = 3 * time.Second
+
 func (w *Watcher) listen(ctx context.Context) error {
 	conn, err := w.db.Acquire(ctx)
 	if err != nil {
@@ -57,7 +60,16 @@ func (w *Watcher) listen(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+Notifications); err != nil {
 		return err
 	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "UNLISTEN "+Notifications) }()
+	defer func() {
+		// The connection goes back to the pool not listening; a server
+		// that does not answer must not hold up the shutdown, and the
+		// connection is closed then, so the pool drops it.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlistenWait)
+		defer cancel()
+		if _, err := conn.Exec(uctx, "UNLISTEN "+Notifications); err != nil {
+			_ = conn.Conn().Close(uctx)
+		}
+	}()
 	if err := w.load(ctx); err != nil {
 		return err
 	}
