@@ -8,36 +8,72 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// depthLimit refuses operations that nest selections deeper than max, before
-// any resolver runs: complexity alone lets a narrow query recurse deeply.
-type depthLimit struct{ max int }
+// selectionLimit refuses operations whose selections measure more than max,
+// before any resolver runs: complexity alone lets a narrow query recurse
+// deeply, and counts a hundred cheap root fields as cheap although each
+// starts work of its own.
+type selectionLimit struct {
+	name string
+	max  int
+	// measure is what is limited: how deep the operation nests, or how many
+	// root fields it selects.
+	measure func(ast.SelectionSet, ast.FragmentDefinitionList) int
+	// code and refusal say what was exceeded: refusal is formatted with the
+	// measure and max.
+	code, refusal string
+}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = depthLimit{}
+} = selectionLimit{}
 
-func (depthLimit) ExtensionName() string { return "DepthLimit" }
+// depthLimit refuses operations that nest selections deeper than max.
+func depthLimit(max int) selectionLimit {
+	return selectionLimit{
+		name: "DepthLimit", max: max,
+		measure: func(set ast.SelectionSet, fragments ast.FragmentDefinitionList) int {
+			return selectionDepth(set, fragments, 0)
+		},
+		code: "DEPTH_LIMIT_EXCEEDED", refusal: "the query nests %d levels deep; at most %d are allowed",
+	}
+}
 
-func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+// rootFieldLimit refuses operations that select more than max root fields,
+// aliases included: each is a query of its own.
+func rootFieldLimit(max int) selectionLimit {
+	return selectionLimit{
+		name: "RootFieldLimit", max: max,
+		measure: func(set ast.SelectionSet, fragments ast.FragmentDefinitionList) int {
+			return fieldCount(set, fragments, 0)
+		},
+		code: "ROOT_FIELD_LIMIT_EXCEEDED", refusal: "the operation selects %d root fields (aliases count); at most %d are allowed: send several requests",
+	}
+}
 
-func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (l selectionLimit) ExtensionName() string { return l.name }
+
+func (selectionLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (l selectionLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
-		err := gqlerror.Errorf("the query nests %d levels deep; at most %d are allowed", depth, d.max)
-		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
+	if n := l.measure(oc.Operation.SelectionSet, oc.Doc.Fragments); n > l.max {
+		err := gqlerror.Errorf(l.refusal, n, l.max)
+		err.Extensions = map[string]any{"code": l.code}
 		return err
 	}
 	return nil
 }
 
+// maxLevel bounds the recursion of both measures. Fragment cycles are
+// refused by validation before they run; the bound guards anyway.
+const maxLevel = 1000
+
 // selectionDepth is the deepest field nesting of set, following fragments.
-// Fragment cycles are refused by validation before this runs; the bound on
-// level guards anyway.
 func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) int {
-	if level > 1000 {
+	if level > maxLevel {
 		return level
 	}
 	deepest := 0
@@ -60,4 +96,26 @@ func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 		deepest = max(deepest, d)
 	}
 	return deepest
+}
+
+// fieldCount is how many fields set selects at its own level, counting
+// those of the fragments it spreads.
+func fieldCount(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) int {
+	if level > maxLevel {
+		return level
+	}
+	n := 0
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			n++
+		case *ast.InlineFragment:
+			n += fieldCount(s.SelectionSet, fragments, level+1)
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil {
+				n += fieldCount(f.SelectionSet, fragments, level+1)
+			}
+		}
+	}
+	return n
 }

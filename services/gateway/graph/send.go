@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
@@ -12,6 +14,8 @@ import (
 	"wsms/gateway/auth"
 	"wsms/platform/command"
 	"wsms/platform/errs"
+	"wsms/projections"
+	"wsms/projections/readmodels"
 )
 
 // send sends one command, as the viewer, to its service and returns what it
@@ -30,9 +34,7 @@ func (r *Resolver) send(ctx context.Context, service, name string, input map[str
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		// Keys are the viewer's own: another person's key cannot replay
-		// their command's result.
-		req.IdempotencyKey = "gateway/" + actor.ID + "/" + *idempotencyKey
+		req.IdempotencyKey = viewersKey(actor, *idempotencyKey)
 	}
 	if expectedVersion != nil {
 		if *expectedVersion < 0 {
@@ -79,8 +81,20 @@ func viewer(ctx context.Context) (events.Actor, error) {
 	return actor, nil
 }
 
+// viewersKey is the idempotency key the service keeps for key sent by
+// actor. Keys are the viewer's own, so another person's key cannot replay
+// their command's result; the length of the actor's id comes first, so
+// that no id holding a "/" and key make the key of another id and key
+// ("a/b" with "c" and "a" with "b/c").
+func viewersKey(actor events.Actor, key string) string {
+	return fmt.Sprintf("gateway/%d:%s/%s", len(actor.ID), actor.ID, key)
+}
+
 // caughtUp waits, bounded by ReadWait, until the read models show the
-// command of receipt; if they do not in time it says so, with the receipt.
+// command of receipt; if they do not in time it says so, with the receipt
+// and how far behind each lagging read model is. Why one lags (a stopped
+// projection's error, which may quote SQL) is for the operators: it is
+// kept in the error's cause, which the gateway logs, not in its message.
 func (r *Resolver) caughtUp(ctx context.Context, receipt *CommandReceipt) error {
 	if r.Watcher == nil {
 		return nil
@@ -91,12 +105,48 @@ func (r *Resolver) caughtUp(ctx context.Context, receipt *CommandReceipt) error 
 	if err == nil {
 		return nil
 	}
+	behind := r.behind(ctx, receipt.Service, int64(receipt.Position))
+	lag := ""
+	for i, name := range slices.Sorted(maps.Keys(behind)) {
+		if i == 0 {
+			lag = " ("
+		} else {
+			lag += ", "
+		}
+		lag += fmt.Sprintf("%s %d events behind", name, behind[name])
+	}
+	if lag != "" {
+		lag += ")"
+	}
 	return &gqlerror.Error{
-		Message: fmt.Sprintf("the command was recorded (%s version %d), but %v after %s: read them again shortly", receipt.StreamID, receipt.Version, err, r.ReadWait),
-		Path:    graphql.GetPath(ctx),
+		Err: err,
+		Message: fmt.Sprintf("the command was recorded (%s version %d), but the read models have not shown it after %s%s: read them again shortly",
+			receipt.StreamID, receipt.Version, r.ReadWait, lag),
+		Path: graphql.GetPath(ctx),
 		Extensions: map[string]any{
 			"code": "STALE", "service": receipt.Service, "streamId": receipt.StreamID,
 			"version": receipt.Version, "position": receipt.Position, "replayed": receipt.Replayed,
+			"behind": behind,
 		},
 	}
+}
+
+// behind says how many of service's events before position each read model
+// reading it has still to apply, by name, from the checkpoints the read
+// models commit with their rows; those it cannot read are left out.
+func (r *Resolver) behind(ctx context.Context, service string, position int64) map[string]int64 {
+	behind := map[string]int64{}
+	if r.DB == nil {
+		return behind
+	}
+	for _, p := range readmodels.All() {
+		if !slices.Contains(p.Services, service) {
+			continue
+		}
+		checkpoints, err := projections.Checkpoints(ctx, r.DB, p)
+		if err == nil && checkpoints[service] < position {
+			behind[p.Name] = position - checkpoints[service]
+		}
+	}
+	return behind
 }
