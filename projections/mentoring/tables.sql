@@ -74,10 +74,12 @@ CREATE INDEX records_round ON records (round_id);
 CREATE INDEX records_student ON records (student_id);
 CREATE INDEX records_mentor ON records (mentor_id);
 CREATE INDEX records_tutor ON records (tutor_id);
--- Records that may put a student-teacher at risk: an open concern, a
--- failing recommendation, or too few observations (once the windows end).
-CREATE INDEX records_at_risk ON records (round_id)
-    WHERE open_concerns > 0 OR short OR COALESCE(moderated_recommendation, recommendation) NOT IN ('pass', 'distinction');
+-- Records that may put a student-teacher at risk, one index for each
+-- reason: an open concern, too few observations (once the windows end), a
+-- failing recommendation (the moderated one when there is one).
+CREATE INDEX records_concerns ON records (round_id) WHERE open_concerns > 0;
+CREATE INDEX records_short ON records (round_id, last_window_day) WHERE short;
+CREATE INDEX records_failing ON records (round_id) WHERE COALESCE(moderated_recommendation, recommendation) = 'fail';
 
 -- A round's records, and how many meet the observation minimum, kept by a
 -- trigger for the faculty dashboard's coverage.

@@ -96,6 +96,9 @@ CREATE TABLE students (
     home_district text        NOT NULL,
     preferences   text[]      NOT NULL DEFAULT '{}',
     registered_at timestamptz NOT NULL,
+    -- whether the round's last allocation covers the student (kept by the
+    -- placements trigger): those registered after it have no placement
+    allocated     boolean     NOT NULL DEFAULT false,
     PRIMARY KEY (round_id, student_id)
 );
 CREATE INDEX students_student ON students (student_id);
@@ -146,9 +149,9 @@ CREATE TABLE ineligible_schools (
 );
 
 -- Student-teachers placed (allocated, published or confirmed) and confirmed
--- per round and subject, kept by a trigger as placements change, so the
--- faculty dashboard reads a row per subject instead of counting a round's
--- placements on every request.
+-- per round and subject, kept by a trigger as placements change (with
+-- students.allocated), so the faculty dashboard reads a row per subject
+-- instead of counting a round's placements on every request.
 CREATE TABLE round_subjects (
     round_id  text NOT NULL,
     subject   text NOT NULL,
@@ -161,6 +164,11 @@ CREATE TABLE round_subjects (
 -- or a rebuild's shadow) decides which round_subjects it counts in.
 CREATE FUNCTION count_placed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE students SET allocated = true WHERE round_id = NEW.round_id AND student_id = NEW.student_id;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE students SET allocated = false WHERE round_id = OLD.round_id AND student_id = OLD.student_id;
+    END IF;
     IF TG_OP <> 'INSERT' AND OLD.subject IS NOT NULL THEN
         UPDATE round_subjects
         SET placed = placed - (OLD.status IN ('proposed', 'published', 'confirmed'))::int,
@@ -181,3 +189,4 @@ CREATE TRIGGER placements_counted AFTER INSERT OR DELETE OR UPDATE OF subject, s
 
 -- The round's student-teachers without a place, for the faculty dashboard.
 CREATE INDEX placements_without_place ON placements (round_id) WHERE status IN ('unplaced', 'declined');
+CREATE INDEX students_unallocated ON students (round_id) WHERE NOT allocated;

@@ -162,8 +162,16 @@ type ForumAttendance struct {
 	Year, Registered, Attended, Schools int
 }
 
+// riskColumns are what the faculty dashboard reads of a record at risk.
+const riskColumns = `round_id, student_id, school_id, subject, open_concerns,
+	COALESCE(moderated_recommendation, recommendation) AS recommendation,
+	mentor_observations + teacher_observations AS by_school, tutor_observations AS by_tutor, last_window_day`
+
 // passingRecommendations are the final recommendations that pass the
 // practicum (services/mentoring/domain/record.go: pass, fail, distinction).
+// The at-risk query names "fail" as a literal, the condition of
+// rm_mentoring's records_failing index, which a query parameter would not
+// let the planner use.
 var passingRecommendations = []string{"pass", "distinction"}
 
 // placedStatuses are the placement statuses that hold a place.
@@ -467,10 +475,14 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		return u, err
 	}, `
 		SELECT st.student_id, st.name, st.subjects, p.status, p.unplaced_reason
+		FROM rm_placements.placements p
+		JOIN rm_placements.students st ON st.round_id = p.round_id AND st.student_id = p.student_id
+		WHERE p.round_id = $1 AND p.status IN ('unplaced', 'declined')
+		UNION ALL
+		SELECT st.student_id, st.name, st.subjects, NULL, NULL
 		FROM rm_placements.students st
-		LEFT JOIN rm_placements.placements p ON p.round_id = st.round_id AND p.student_id = st.student_id
-		WHERE st.round_id = $1 AND (p.status IN ('unplaced', 'declined') OR (p.status IS NULL AND $2 <> 'open'))
-		ORDER BY st.name, st.student_id`, roundID, d.Round.Status)
+		WHERE st.round_id = $1 AND NOT st.allocated AND $2 <> 'open'
+		ORDER BY 2, 1`, roundID, d.Round.Status)
 
 	b.Queue(`SELECT records, meeting_minimum FROM rm_mentoring.round_coverage WHERE round_id = $1`, roundID).QueryRow(func(row pgx.Row) error {
 		c := &d.ObservationCoverage
@@ -493,16 +505,20 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		s.Reasons = atRiskReasons(concerns, recommendation, bySchool, byTutor, lastDay, need, today)
 		return s, err
 	}, `
-		SELECT r.student_id, COALESCE(st.name, ''), r.school_id, r.subject, r.open_concerns,
-		       COALESCE(r.moderated_recommendation, r.recommendation),
-		       r.mentor_observations + r.teacher_observations, r.tutor_observations, r.last_window_day::text
-		FROM rm_mentoring.records r
+		WITH risky AS (
+			-- One index of rm_mentoring.records for each reason: too few
+			-- observations count once the windows have ended.
+			SELECT `+riskColumns+` FROM rm_mentoring.records WHERE round_id = $1 AND open_concerns > 0
+			UNION
+			SELECT `+riskColumns+` FROM rm_mentoring.records WHERE round_id = $1 AND short AND last_window_day < $2::date
+			UNION
+			SELECT `+riskColumns+` FROM rm_mentoring.records
+			WHERE round_id = $1 AND COALESCE(moderated_recommendation, recommendation) = 'fail'
+		)
+		SELECT r.student_id, COALESCE(st.name, ''), r.school_id, r.subject, r.open_concerns, r.recommendation,
+		       r.by_school, r.by_tutor, r.last_window_day::text
+		FROM risky r
 		LEFT JOIN rm_placements.students st ON st.round_id = r.round_id AND st.student_id = r.student_id
-		-- The conditions of the records_at_risk index, narrowed: too few
-		-- observations count once the windows have ended.
-		WHERE r.round_id = $1
-		  AND (r.open_concerns > 0 OR r.short AND r.last_window_day < $2::date
-		       OR COALESCE(r.moderated_recommendation, r.recommendation) NOT IN ('pass', 'distinction'))
 		ORDER BY st.name, r.student_id`, roundID, today)
 
 	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `

@@ -656,3 +656,21 @@ func TestGivenSchoolsThatOfferedInNoRoundWhenTheirDashboardsAreReadThenTheyShowT
 	same(t, "an ended partnership", ended.SchoolDashboard.Partnership,
 		&graph.SchoolPartnership{AgreementID: "a4", FirstSchoolYear: 2024, LastSchoolYear: 2026, EndedOn: ptr("2026-07-31")})
 }
+
+func TestGivenAStudentRegisteredAfterTheAllocationWhenTheFacultyReadsItsDashboardThenTheyAreUnplaced(t *testing.T) {
+	t.Parallel()
+	w, _ := dsWorld(t)
+	w.record(t, "placement", "student-"+dsR1+"-st9", office, placement.StudentTeacherRegistered{RoundID: dsR1, StudentID: "st9",
+		Name: "Hal Hui", Email: "st9@hku.hk", Level: placement.Primary, Subjects: []string{"Mathematics"}, HomeDistrict: "Sha Tin"})
+	c := client.New(server(&graph.Resolver{DB: w.db}))
+
+	var resp struct{ FacultyDashboard graph.FacultyDashboard }
+	if codes := ask(t, c, &faculty, `{ facultyDashboard(roundId: "r1") { unplaced { id name subjects reason } } }`, &resp); codes != nil {
+		t.Fatalf("refused: %v", codes)
+	}
+	same(t, "unplaced", resp.FacultyDashboard.Unplaced, []graph.UnplacedStudent{
+		{ID: "st4", Name: "Dee Dai", Subjects: []string{"English Language"}, Reason: "no other school has an English Language place"},
+		{ID: "st5", Name: "Eve Eng", Subjects: []string{"Physics"}, Reason: "no school teaches Physics within 60 minutes"},
+		{ID: "st9", Name: "Hal Hui", Subjects: []string{"Mathematics"}, Reason: "registered after the allocation ran"},
+	})
+}

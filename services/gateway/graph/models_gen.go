@@ -260,7 +260,8 @@ type StudentRegistrationEdge struct {
 // The dashboards, live: each sends the current value at once, then again
 // whenever the read models change it (at most every 200 ms), until the client
 // unsubscribes. Who may subscribe is checked once, at the start, by the same
-// rules as the queries.
+// rules as the queries. A viewer holds at most 10 live subscriptions at once;
+// the next is refused with FORBIDDEN until one ends.
 type Subscription struct {
 }
 
