@@ -116,6 +116,23 @@ func Handler(r *graph.Resolver, v *auth.Verifier, limits Limits, log *slog.Logge
 	return mux
 }
 
+// NewServer returns the HTTP server for h, which serves the API with
+// limits, beside whatever else the process serves. Its timeouts bound what
+// a slow or idle client holds: the request's header and body must arrive
+// within 10 and 30 seconds, a response be written within twice the
+// operations' timeout, and an idle connection is closed after two minutes.
+// A WebSocket connection is hijacked from the server, which clears these
+// deadlines, so subscriptions live on however long they last.
+func NewServer(h http.Handler, limits Limits) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * limits.withDefaults().Timeout,
+		IdleTimeout:       2 * time.Minute,
+	}
+}
+
 // executableSchema is the API resolved by r, every connection costing its
 // page size (see pageComplexity).
 func executableSchema(r *graph.Resolver) (graphql.ExecutableSchema, error) {

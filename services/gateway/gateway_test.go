@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -491,5 +492,73 @@ func TestGivenASubscriptionWhenItsTokenExpiresThenTheConnectionClosesSayingSo(t 
 	}
 	if m, err := next(); err == nil {
 		t.Fatalf("the connection stays open: %+v", m)
+	}
+}
+
+func TestGivenTheServersWriteTimeoutWhenASubscriptionOutlivesItThenItKeepsReceivingValues(t *testing.T) {
+	t.Parallel()
+	// Given a live round view behind the gateway's HTTP server, whose
+	// responses must be written within half a second
+	h := openedRound(t)
+	watcher := projections.NewWatcher(h.DB, []projections.Projection{placements.Projection}, quiet)
+	watch(t, watcher)
+	limits := gateway.Limits{Timeout: 250 * time.Millisecond}
+	v, err := auth.New(auth.Config{DevSigningKey: auth.DevelopmentKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := gateway.NewServer(gateway.Handler(&graph.Resolver{DB: h.DB, Watcher: watcher}, v, limits, quiet), limits)
+	if server.WriteTimeout != 500*time.Millisecond {
+		t.Fatalf("WriteTimeout %s", server.WriteTimeout)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = server.Serve(ln) }()
+	t.Cleanup(func() { _ = server.Close() })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+ln.Addr().String()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	next := func() wsMessage {
+		t.Helper()
+		for {
+			var m wsMessage
+			if err := wsjson.Read(ctx, c, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Type != "ka" {
+				return m
+			}
+		}
+	}
+	payload, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + token(t, office)})
+	query, _ := json.Marshal(map[string]any{"query": `subscription { placementRound(id: "r1") { offers { schoolId } } }`})
+	for _, m := range []wsMessage{{Type: "connection_init", Payload: payload}, {ID: "1", Type: "start", Payload: query}} {
+		if err := wsjson.Write(ctx, c, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m := next(); m.Type != "connection_ack" {
+		t.Fatalf("init: %+v", m)
+	}
+	if m := next(); m.Type != "data" || !strings.Contains(string(m.Payload), `"offers":[]`) {
+		t.Fatalf("first value: %+v", m)
+	}
+
+	// When a school offers places after twice the write timeout
+	time.Sleep(time.Second)
+	h.Record(t, "placement", "offer-r1-harbour", office, placement.PlacesOffered{RoundID: "r1", SchoolID: "harbour", Capacity: 2,
+		Offers: []placement.OfferedPlaces{{Subject: "English", Places: 2}},
+		School: placement.SchoolFacts{Name: "Harbour School", District: "Central", Level: placement.Secondary}})
+
+	// Then the subscription still receives it
+	if m := next(); m.Type != "data" || !strings.Contains(string(m.Payload), `"schoolId":"harbour"`) {
+		t.Fatalf("after the write timeout: %+v", m)
 	}
 }

@@ -45,7 +45,11 @@ func (q querySide) start(ctx context.Context, s settings, in *infrastructure, lo
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	if q.gateway {
-		verifier, err := auth.New(auth.Config{DevSigningKey: s.DevSigningKey, JWKSURL: s.JWKSURL, Issuer: s.TokenIssuer, Audience: s.TokenAudience}, http.DefaultClient)
+		tokens, err := s.tokens(log)
+		if err != nil {
+			return nil, "", err
+		}
+		verifier, err := auth.New(tokens, http.DefaultClient)
 		if err != nil {
 			return nil, "", err
 		}
@@ -61,7 +65,7 @@ func (q querySide) start(ctx context.Context, s settings, in *infrastructure, lo
 	if err != nil {
 		return nil, "", fmt.Errorf("listen on %s: %w", s.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := gateway.NewServer(mux, gateway.DefaultLimits)
 	tasks = append(tasks, func(ctx context.Context) error {
 		go func() {
 			<-ctx.Done()

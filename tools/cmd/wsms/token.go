@@ -22,7 +22,7 @@ type tokenSettings struct {
 	Subject string        `conf:"subject" help:"the id of the person the token speaks for (its sub)"`
 	School  string        `conf:"school" help:"the school a SCHOOL_COORDINATOR or MENTOR acts for"`
 	TTL     time.Duration `conf:"ttl" default:"12h" help:"how long the token is valid"`
-	Key     string        `conf:"dev-signing-key" secret:"true" help:"the HS256 key the gateway checks development tokens with (default: the built-in development key)"`
+	Key     string        `conf:"dev-signing-key" secret:"true" help:"the HS256 key the gateway checks development tokens with (default: the built-in development key, accepted on loopback only)"`
 }
 
 // tokenFlags names the flag, or variable, behind each field Mint can refuse,
@@ -50,7 +50,7 @@ func writeToken(args []string, lookup func(string) (string, bool), stdout io.Wri
 	var s tokenSettings
 	fs := flag.NewFlagSet("wsms token", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: wsms token --role R --subject ID [--school ID] [--ttl 12h]\n\nPrints a development bearer token for the GraphQL API, signed with\nWSMS_DEV_SIGNING_KEY (or the built-in development key). Send it as\n\"Authorization: Bearer <token>\".")
+		fmt.Fprintln(fs.Output(), "Usage: wsms token --role R --subject ID [--school ID] [--ttl 12h]\n\nPrints a development bearer token for the GraphQL API, signed with\nWSMS_DEV_SIGNING_KEY (or the built-in development key, which only wsms run\nand a gateway listening on loopback accept). Send it as\n\"Authorization: Bearer <token>\".")
 		fs.PrintDefaults()
 	}
 	if err := config.Load(fs, args, lookup, &s); err != nil {
