@@ -58,8 +58,9 @@ type Limits struct {
 // each registration's placement and explanation, costs about 1,400 with its
 // default page of 50 registrations and 5,500 with the largest, of 200; the
 // forum view about 900. Pages of pages are refused: 20 rounds of 200
-// registrations of one field cost 12,000.
-var DefaultLimits = Limits{Depth: 12, Complexity: 10_000, RootFields: 10, Tokens: 5000, BodyBytes: 256 << 10, Timeout: 30 * time.Second}
+// registrations of one field cost 12,000. The deepest query is GraphiQL's
+// introspection of the schema, 13 levels.
+var DefaultLimits = Limits{Depth: 15, Complexity: 10_000, RootFields: 10, Tokens: 5000, BodyBytes: 256 << 10, Timeout: 30 * time.Second}
 
 // withDefaults is l with DefaultLimits' value in each zero field.
 func (l Limits) withDefaults() Limits {

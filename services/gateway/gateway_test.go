@@ -562,3 +562,36 @@ func TestGivenTheServersWriteTimeoutWhenASubscriptionOutlivesItThenItKeepsReceiv
 		t.Fatalf("after the write timeout: %+v", m)
 	}
 }
+
+// introspectionQuery is graphql-js's getIntrospectionQuery(), which GraphiQL
+// sends to draw its documentation: its type references nest deepest of any
+// query the API is meant to answer.
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}`
+
+func TestGivenGraphiQLWhenItReadsTheSchemaThenTheLimitsLetItThrough(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, &graph.Resolver{}, gateway.DefaultLimits)
+	_, r := post(t, srv, "", introspectionQuery)
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"schoolDashboard"`) {
+		t.Fatalf("the GraphiQL page could not read the schema: %+v", r.Errors)
+	}
+}

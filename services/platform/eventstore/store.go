@@ -306,10 +306,18 @@ func (s *Store) Checkpoint(ctx context.Context, relay string) (int64, error) {
 	return p, err
 }
 
-// SaveCheckpoint records that a relay has published up to position.
+// SaveCheckpoint records that a relay has published up to position. The
+// stream, not the checkpoint, says how far publication got (the relay reads
+// the checkpoint only when an operator purged the stream), so the commit
+// does not wait for the disk: a relay publishing one batch after another
+// would otherwise wait for a flush after each.
 func (s *Store) SaveCheckpoint(ctx context.Context, relay string, position int64) error {
-	_, err := s.db.Exec(ctx, s.sql.saveCheckpoint, relay, position)
-	return err
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit = off")
+	b.Queue(s.sql.saveCheckpoint, relay, position)
+	b.Queue("COMMIT")
+	return s.db.SendBatch(ctx, b).Close()
 }
 
 // Listen holds a connection listening on the store's channel; Wait returns
