@@ -14,6 +14,11 @@ import (
 // with a VALIDATION error that names the field, so a typo in a command is
 // reported instead of silently ignored.
 func DecodeStrict(data []byte, v any) error {
+	if bytes.Contains(data, []byte(`\u0000`)) {
+		if field, ok := nulIn(data); ok {
+			return errs.Invalid(field, "text", "must not hold the NUL character")
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -39,6 +44,45 @@ func DecodeStrict(data []byte, v any) error {
 	default:
 		return errs.Invalid("", "json", "%v", fmt.Errorf("cannot read the request: %w", err))
 	}
+}
+
+// nulIn finds a string holding NUL, which PostgreSQL cannot store, and
+// names where it is as the rules name fields ("contact.email",
+// "offers[1].subject"), within the command or question.
+func nulIn(data []byte) (string, bool) {
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return "", false // the strict decoder says what is wrong
+	}
+	var walk func(v any, path string) (string, bool)
+	walk = func(v any, path string) (string, bool) {
+		switch v := v.(type) {
+		case string:
+			return path, strings.ContainsRune(v, 0)
+		case map[string]any:
+			for k, x := range v {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if strings.ContainsRune(k, 0) {
+					return p, true
+				}
+				if found, ok := walk(x, p); ok {
+					return found, true
+				}
+			}
+		case []any:
+			for i, x := range v {
+				if found, ok := walk(x, fmt.Sprintf("%s[%d]", path, i)); ok {
+					return found, true
+				}
+			}
+		}
+		return "", false
+	}
+	field, ok := walk(doc, "")
+	return strings.TrimPrefix(strings.TrimPrefix(field, "command."), "query."), ok
 }
 
 func jsonKind(goKind string) string {

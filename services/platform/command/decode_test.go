@@ -25,6 +25,8 @@ func TestDecodeStrictNamesTheField(t *testing.T) {
 		{"unknown field", `{"command":{"nmae":"x"}}`, "nmae", "known"},
 		{"malformed", `{"command":{"name":`, "", "json"},
 		{"trailing data", `{"command":{}} {}`, "", "json"},
+		{"NUL in text", `{"command":{"name":"Ada\u0000"}}`, "name", "text"},
+		{"NUL in nested text", `{"command":{"contact":{"email":"a\u0000@b.hk"}}}`, "contact.email", "text"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
