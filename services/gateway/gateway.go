@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -104,6 +105,7 @@ func Handler(r *graph.Resolver, v *auth.Verifier, limits Limits, log *slog.Logge
 	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
 	srv.AroundOperations(operations(limits.Timeout, time.Now))
 	srv.AroundRootFields(signedIn)
+	srv.AroundFields(plainText)
 	srv.SetErrorPresenter(presenter(limits.Timeout, log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.Error("resolver panicked", "panic", p)
@@ -201,6 +203,43 @@ func signedIn(ctx context.Context, next graphql.RootResolver) graphql.Marshaler 
 		return graphql.Null
 	}
 	return next(ctx)
+}
+
+// plainText refuses an argument holding the NUL character, which no read
+// model or event store can hold, naming the argument, before any resolver
+// runs a query with it.
+func plainText(ctx context.Context, next graphql.Resolver) (any, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		for name, v := range fc.Args {
+			if path, ok := nulIn(v, name); ok {
+				return nil, errs.Invalid(path, "text", "must not hold the NUL character")
+			}
+		}
+	}
+	return next(ctx)
+}
+
+// nulIn finds a string holding NUL in an argument's value.
+func nulIn(v any, path string) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return path, strings.ContainsRune(v, 0)
+	case *string:
+		return path, v != nil && strings.ContainsRune(*v, 0)
+	case map[string]any:
+		for k, x := range v {
+			if p, ok := nulIn(x, path+"."+k); ok {
+				return p, true
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if p, ok := nulIn(x, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // presenter turns every error into a GraphQL error whose extensions say its

@@ -595,3 +595,12 @@ func TestGivenGraphiQLWhenItReadsTheSchemaThenTheLimitsLetItThrough(t *testing.T
 		t.Fatalf("the GraphiQL page could not read the schema: %+v", r.Errors)
 	}
 }
+
+func TestGivenAnArgumentHoldingNULWhenQueryingThenItIsNamedAsInvalid(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, &graph.Resolver{}, gateway.DefaultLimits)
+	_, r := post(t, srv, token(t, office), `{ schools(search: "Kowloon\u0000") { totalCount } }`)
+	if code(r) != "VALIDATION" || r.Errors[0].Extensions["field"] != "search" || r.Errors[0].Extensions["rule"] != "text" {
+		t.Fatalf("want VALIDATION on search (text), got %+v", r)
+	}
+}
