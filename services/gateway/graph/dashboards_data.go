@@ -515,11 +515,16 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 			SELECT `+riskColumns+` FROM rm_mentoring.records
 			WHERE round_id = $1 AND COALESCE(moderated_recommendation, recommendation) = 'fail'
 		)
-		SELECT r.student_id, COALESCE(st.name, ''), r.school_id, r.subject, r.open_concerns, r.recommendation,
+		SELECT r.student_id, r.name, r.school_id, r.subject, r.open_concerns, r.recommendation,
 		       r.by_school, r.by_tutor, r.last_window_day::text
-		FROM risky r
-		LEFT JOIN rm_placements.students st ON st.round_id = r.round_id AND st.student_id = r.student_id
-		ORDER BY st.name, r.student_id`, roundID, today)
+		FROM (
+			-- Each name by its key: a few hundred look-ups, where a join
+			-- would read every student-teacher of the round.
+			SELECT risky.*, COALESCE((SELECT st.name FROM rm_placements.students st
+			                          WHERE st.round_id = risky.round_id AND st.student_id = risky.student_id), '') AS name
+			FROM risky
+		) r
+		ORDER BY r.name, r.student_id`, roundID, today)
 
 	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `
 		WITH due AS (
