@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,11 +19,13 @@ import (
 
 	"wsms/events"
 	eventsplacement "wsms/events/placement"
+	"wsms/gateway/auth"
 	"wsms/placement/domain"
 	"wsms/platform/command"
 	"wsms/platform/errs"
 	"wsms/platform/localpg"
 	"wsms/platform/service"
+	"wsms/tools/demo"
 )
 
 // TestMain lets a test run this binary as the wsms command itself.
@@ -37,7 +42,7 @@ func TestMain(m *testing.M) {
 // end and the NATS address it printed.
 func startRun(t *testing.T, dir string) (*exec.Cmd, []string, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "run", "-data-dir", dir, "-nats-port", "0")
+	cmd := exec.Command(os.Args[0], "run", "-data-dir", dir, "-nats-port", "0", "-http-addr", "127.0.0.1:0")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "DATABASE_URL=") && !strings.HasPrefix(kv, "NATS_URL=") {
 			cmd.Env = append(cmd.Env, kv)
@@ -150,6 +155,8 @@ func TestRunOnAFreshMachine(t *testing.T) {
 		t.Fatalf("history of the new school: %+v, %v", h, err)
 	}
 	nc.Close()
+	readTheDemo(t, printed)
+	operateTheReadModels(t, printed, natsURL)
 	interrupt(t, cmd)
 	if _, err := os.Stat(filepath.Join(dir, "postgres", "postmaster.pid")); !os.IsNotExist(err) {
 		t.Fatalf("PostgreSQL still running after Ctrl-C (postmaster.pid: %v)", err)
@@ -170,4 +177,78 @@ func TestRunOnAFreshMachine(t *testing.T) {
 	}
 	nc.Close()
 	interrupt(t, cmd)
+}
+
+// bannerValue is what the banner of `wsms run` printed after label.
+func bannerValue(t *testing.T, printed []string, label string) string {
+	t.Helper()
+	for _, line := range printed {
+		if v, found := strings.CutPrefix(strings.TrimSpace(line), label+" "); found {
+			v, _, _ = strings.Cut(strings.TrimSpace(v), " ")
+			return v
+		}
+	}
+	t.Fatalf("the banner names no %s:\n%s", label, strings.Join(printed, "\n"))
+	return ""
+}
+
+// readTheDemo asks the printed GraphQL address for the demo school's
+// dashboard, as its coordinator, with a development token: what a newcomer
+// does first.
+func readTheDemo(t *testing.T, printed []string) {
+	t.Helper()
+	coordinator := events.Actor{ID: demo.CoordinatorID, Role: events.RoleSchoolCoordinator, SchoolID: demo.SchoolID}
+	token, err := auth.Mint(auth.DevelopmentKey, coordinator, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]string{"query": `{ schoolDashboard(schoolId: "` + demo.SchoolID + `") { school { name } studentTeachers { name } } }`})
+	req, _ := http.NewRequest(http.MethodPost, bannerValue(t, printed, "GraphQL"), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("ask the printed GraphQL address: %v", err)
+	}
+	defer res.Body.Close()
+	var answer struct {
+		Data struct {
+			SchoolDashboard struct {
+				School          struct{ Name string }
+				StudentTeachers []struct{ Name string }
+			}
+		}
+		Errors []json.RawMessage
+	}
+	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil || len(answer.Errors) > 0 {
+		t.Fatalf("the demo school's dashboard: %v %s", err, answer.Errors)
+	}
+	if d := answer.Data.SchoolDashboard; d.School.Name != "St. Clare's Girls' School" || len(d.StudentTeachers) == 0 {
+		t.Fatalf("the demo school's dashboard shows %+v, want St. Clare's with the student-teachers it hosts", d)
+	}
+}
+
+// operateTheReadModels runs `wsms projections status` and `rebuild` against
+// the running system, as an operator would.
+func operateTheReadModels(t *testing.T, printed []string, natsURL string) {
+	t.Helper()
+	run := func(args ...string) string {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "WSMS_TEST_AS_MAIN=1",
+			"DATABASE_URL="+bannerValue(t, printed, "PostgreSQL"), "NATS_URL="+natsURL)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("wsms %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	if out := run("projections", "rebuild", "placements"); !strings.Contains(out, "rebuild placements") || !strings.Contains(out, "100%") {
+		t.Errorf("rebuild printed no finished progress bar:\n%s", out)
+	}
+	out := run("projections", "status")
+	for _, name := range []string{"placements", "mentoring", "forum", "history"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("status names no %s:\n%s", name, out)
+		}
+	}
 }
