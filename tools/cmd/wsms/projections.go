@@ -78,20 +78,24 @@ func chooseProjections(all []projections.Projection, names []string) ([]projecti
 	return chosen, nil
 }
 
-func rebuildProjections(ctx context.Context, args []string, log *slog.Logger) error {
-	s, names, err := loadSettings("projections rebuild", args)
+// projectionsOf reads the settings of `wsms projections verb`, the read
+// models it names (every one when none is named), and connects to the
+// database and NATS they live on.
+func projectionsOf(ctx context.Context, verb string, args []string, log *slog.Logger) (settings, []projections.Projection, *infrastructure, error) {
+	s, names, err := loadSettings("projections "+verb, args)
 	if err != nil {
-		return err
+		return s, nil, nil, err
 	}
 	ps, err := chooseProjections(readmodels.All(), names)
 	if err != nil {
-		return err
-	}
-	if len(ps) == 0 {
-		fmt.Fprintln(os.Stderr, "no read models to rebuild")
-		return nil
+		return s, nil, nil, err
 	}
 	in, err := connect(ctx, s, true, log)
+	return s, ps, in, err
+}
+
+func rebuildProjections(ctx context.Context, args []string, log *slog.Logger) error {
+	_, ps, in, err := projectionsOf(ctx, "rebuild", args, log)
 	if err != nil {
 		return err
 	}
@@ -173,19 +177,7 @@ func thousands(n int64) string {
 }
 
 func projectionsStatus(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	s, names, err := loadSettings("projections status", args)
-	if err != nil {
-		return err
-	}
-	ps, err := chooseProjections(readmodels.All(), names)
-	if err != nil {
-		return err
-	}
-	if len(ps) == 0 {
-		fmt.Fprintln(out, "no read models")
-		return nil
-	}
-	in, err := connect(ctx, s, true, log)
+	s, ps, in, err := projectionsOf(ctx, "status", args, log)
 	if err != nil {
 		return err
 	}

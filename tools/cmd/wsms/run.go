@@ -117,26 +117,27 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if !ok {
 		return fmt.Errorf("serve: unknown service %q (known: %s)", args[0], known)
 	}
-	s, _, err := loadSettings("serve "+spec.Name, args[1:])
-	if err != nil {
-		return err
-	}
-	log.Info("settings\n" + config.Describe(s))
-	in, err := connect(ctx, s, false, log)
-	if err != nil {
-		return err
-	}
-	defer in.close()
-	done, err := service.Run(ctx, spec, service.Deps{DB: in.db, NATS: in.nc, Log: log, Relay: s.relay()})
-	if err != nil {
-		return err
-	}
-	return <-done
+	return serveAlone(ctx, spec.Name, args[1:], log, func(s settings, in *infrastructure) (<-chan error, error) {
+		return service.Run(ctx, spec, service.Deps{DB: in.db, NATS: in.nc, Log: log, Relay: s.relay()})
+	})
 }
 
 // servePart runs the gateway or the projections alone against external
 // PostgreSQL and NATS.
 func servePart(ctx context.Context, name string, part querySide, args []string, log *slog.Logger) error {
+	return serveAlone(ctx, name, args, log, func(s settings, in *infrastructure) (<-chan error, error) {
+		done, addr, err := part.start(ctx, s, in, log)
+		if err == nil {
+			log.Info("serving "+name, "http", addr)
+		}
+		return done, err
+	})
+}
+
+// serveAlone reads the settings of `wsms serve name`, connects to the
+// external PostgreSQL and NATS they name, starts what start starts and
+// waits for its end.
+func serveAlone(ctx context.Context, name string, args []string, log *slog.Logger, start func(settings, *infrastructure) (<-chan error, error)) error {
 	s, _, err := loadSettings("serve "+name, args)
 	if err != nil {
 		return err
@@ -147,10 +148,9 @@ func servePart(ctx context.Context, name string, part querySide, args []string, 
 		return err
 	}
 	defer in.close()
-	done, addr, err := part.start(ctx, s, in, log)
+	done, err := start(s, in)
 	if err != nil {
 		return err
 	}
-	log.Info("serving "+name, "http", addr)
 	return <-done
 }
