@@ -1,10 +1,12 @@
-// Package projectiontest applies events to a projection in a fresh
+// Package projectiontest applies events to projections in a fresh
 // PostgreSQL database, so a read model's tests read as given these events,
 // then these rows.
 package projectiontest
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,39 +18,53 @@ import (
 	"wsms/projections"
 )
 
-// Harness is one projection over a fresh database.
+// Harness is projections over one fresh database, fed events as live
+// processing feeds them: each event to every projection that reads its
+// service, at the next position of that service.
 type Harness struct {
-	DB        *pgxpool.Pool
-	p         projections.Projection
-	reg       *events.Registry
-	positions map[string]int64
-	versions  map[string]int64
+	DB *pgxpool.Pool
+	// Projections are the projections the harness feeds, as given to New:
+	// what a watcher over DB follows.
+	Projections []projections.Projection
+	reg         *events.Registry
+	positions   map[string]int64
+	versions    map[string]int64
+	recorded    int
 }
 
-// New makes p's live tables in a fresh database.
-func New(t testing.TB, p projections.Projection) *Harness {
+// New makes the live tables of ps in a fresh database.
+func New(t testing.TB, ps ...projections.Projection) *Harness {
 	t.Helper()
 	db := dbtest.New(t)
-	if err := projections.Ensure(context.Background(), db, p); err != nil {
-		t.Fatalf("create %s: %v", p.Name, err)
+	for _, p := range ps {
+		if err := projections.Ensure(context.Background(), db, p); err != nil {
+			t.Fatalf("create %s: %v", p.Name, err)
+		}
 	}
-	return &Harness{DB: db, p: p, reg: projections.Registry(), positions: map[string]int64{}, versions: map[string]int64{}}
+	return &Harness{DB: db, Projections: ps, reg: projections.Registry(), positions: map[string]int64{}, versions: map[string]int64{}}
 }
 
 // Epoch is when the first recorded event occurred; each later one occurred a
 // minute after the one before, so tests can name exact times.
 var Epoch = time.Date(2027, 9, 1, 9, 0, 0, 0, time.UTC)
 
+// Last is when the last recorded event occurred.
+func (h *Harness) Last() time.Time { return at(h.recorded) }
+
+// at is when the n-th recorded event occurred.
+func at(n int) time.Time { return Epoch.Add(time.Duration(n) * time.Minute) }
+
 // Record applies payloads as events of service on stream, by actor, in one
-// batch, and fails the test if the projection refuses them.
+// batch to each projection that reads service, and fails the test if one
+// refuses them.
 func (h *Harness) Record(t testing.TB, service, stream string, actor events.Actor, payloads ...any) {
 	t.Helper()
 	if err := h.TryRecord(service, stream, actor, payloads...); err != nil {
-		t.Fatalf("apply to %s: %v", h.p.Name, err)
+		t.Fatal(err)
 	}
 }
 
-// TryRecord is Record returning the projection's error.
+// TryRecord is Record returning the first refusal, naming the projection.
 func (h *Harness) TryRecord(service, stream string, actor events.Actor, payloads ...any) error {
 	envs := make([]events.Envelope, len(payloads))
 	for i, p := range payloads {
@@ -59,22 +75,21 @@ func (h *Harness) TryRecord(service, stream string, actor events.Actor, payloads
 		n, _ := events.ParseName(name)
 		h.positions[service]++
 		h.versions[stream]++
-		pos := h.positions[service]
+		h.recorded++
 		envs[i] = events.Envelope{
 			ID: uuid.Must(uuid.NewV7()), Type: name, SchemaVersion: n.Version,
-			StreamID: stream, StreamVersion: h.versions[stream], Position: pos,
-			OccurredAt: Epoch.Add(time.Duration(h.total()) * time.Minute), Actor: actor,
+			StreamID: stream, StreamVersion: h.versions[stream], Position: h.positions[service],
+			OccurredAt: at(h.recorded), Actor: actor,
 			CorrelationID: uuid.Must(uuid.NewV7()), Data: data,
 		}
 	}
-	_, err := projections.Apply(context.Background(), h.DB, h.reg, h.p, service, envs)
-	return err
-}
-
-func (h *Harness) total() int64 {
-	var n int64
-	for _, p := range h.positions {
-		n += p
+	for _, p := range h.Projections {
+		if !slices.Contains(p.Services, service) {
+			continue
+		}
+		if _, err := projections.Apply(context.Background(), h.DB, h.reg, p, service, envs); err != nil {
+			return fmt.Errorf("apply to %s: %w", p.Name, err)
+		}
 	}
-	return n
+	return nil
 }

@@ -1,35 +1,25 @@
 package graph_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"log/slog"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/99designs/gqlgen/client"
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"wsms/events"
 	"wsms/events/forum"
 	"wsms/events/mentoring"
 	"wsms/events/placement"
-	"wsms/gateway/auth"
 	"wsms/gateway/graph"
-	"wsms/platform/errs"
-	"wsms/projections"
 	rmforum "wsms/projections/forum"
+	rmmentoring "wsms/projections/mentoring"
+	rmplacements "wsms/projections/placements"
+	"wsms/projections/projectiontest"
 )
 
 // The dashboards' tests record placement, mentoring and forum events
-// through the real projections into one database (the mentoring view's
-// mtWorld), then ask through the real executable schema.
+// through the real projections into one database (one projectiontest
+// harness), then ask through the real executable schema.
 
 // Ids of the dashboards' world: four partner schools, two rounds.
 const (
@@ -41,16 +31,12 @@ const (
 // partnership term of Kowloon Primary) with four partner schools, their
 // placements, mentoring records and forum years. It returns the world and
 // when the open concern about Amy was raised.
-func dsWorld(t *testing.T) (*mtWorld, time.Time) {
+func dsWorld(t *testing.T) (*projectiontest.Harness, time.Time) {
 	t.Helper()
-	w := newMTWorld(t)
-	w.ps = append(w.ps, rmforum.Projection)
-	if err := projections.Ensure(context.Background(), w.db, rmforum.Projection); err != nil {
-		t.Fatal(err)
-	}
+	w := projectiontest.New(t, rmplacements.Projection, rmmentoring.Projection, rmforum.Projection)
 
 	school := func(id, name, district string, level placement.Level, agreement string, first int) {
-		w.record(t, "placement", "school-"+id, office,
+		w.Record(t, "placement", "school-"+id, office,
 			placement.SchoolRegistered{SchoolID: id, Name: name, District: district, Level: level, Contact: placement.Contact{Name: "Contact", Email: id + "@school.hk"}},
 			placement.PartnershipAgreementSigned{SchoolID: id, AgreementID: agreement, FirstSchoolYear: first, Years: 3,
 				CoreSubjects: []string{"English Language"}, MinPlaces: 2, MaxPlaces: 8, EnglishKLA: true})
@@ -59,11 +45,11 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 	school(dsS2, "Sha Tin Secondary", "Sha Tin", placement.Secondary, "a2", 2025)
 	school(dsS3, "Tai Po Primary", "Tai Po", placement.Primary, "a3", 2024)
 	school(dsS4, "Yuen Long Primary", "Yuen Long", placement.Primary, "a4", 2024)
-	w.record(t, "placement", "school-"+dsS4, office, placement.PartnershipAgreementEnded{SchoolID: dsS4, AgreementID: "a4", EndedOn: "2026-07-31", Reason: "merged"})
-	w.record(t, "placement", "school-"+dsS1, coordinator1,
+	w.Record(t, "placement", "school-"+dsS4, office, placement.PartnershipAgreementEnded{SchoolID: dsS4, AgreementID: "a4", EndedOn: "2026-07-31", Reason: "merged"})
+	w.Record(t, "placement", "school-"+dsS1, coordinator1,
 		placement.TeacherAdded{SchoolID: dsS1, TeacherID: "t1", Name: "Mr Chan", Email: "chan@s1.hk"},
 		placement.TeacherAdded{SchoolID: dsS1, TeacherID: "t2", Name: "Ms Lam", Email: "lam@s1.hk"})
-	w.record(t, "placement", "school-"+dsS2, coordinator2, placement.TeacherAdded{SchoolID: dsS2, TeacherID: "t3", Name: "Mr Yip", Email: "yip@s2.hk"})
+	w.Record(t, "placement", "school-"+dsS2, coordinator2, placement.TeacherAdded{SchoolID: dsS2, TeacherID: "t3", Name: "Mr Yip", Email: "yip@s2.hk"})
 
 	round := func(id, name string, year int) placement.PlacementRoundOpened {
 		return placement.PlacementRoundOpened{RoundID: id, Name: name, SchoolYear: year,
@@ -83,41 +69,41 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 	}
 
 	// 2026/27: Ivy at Kowloon Primary.
-	w.record(t, "placement", "round-"+dsR0, office, round(dsR0, "2026/27 practicum", 2026),
+	w.Record(t, "placement", "round-"+dsR0, office, round(dsR0, "2026/27 practicum", 2026),
 		register(dsR0, "st7", "Ivy Ip", "English Language"))
-	w.record(t, "placement", "offer-"+dsR0+"-"+dsS1, coordinator1, offers(dsR0, dsS1, "Kowloon Primary", placement.OfferedPlaces{Subject: "English Language", Places: 2}))
-	w.record(t, "placement", "round-"+dsR0, office,
+	w.Record(t, "placement", "offer-"+dsR0+"-"+dsS1, coordinator1, offers(dsR0, dsS1, "Kowloon Primary", placement.OfferedPlaces{Subject: "English Language", Places: 2}))
+	w.Record(t, "placement", "round-"+dsR0, office,
 		placement.AllocationRecorded{RoundID: dsR0, Placements: []placement.Placement{at("st7", dsS1, "English Language")}},
 		placement.AllocationPublished{RoundID: dsR0})
-	w.record(t, "placement", "round-"+dsR0, coordinator1,
+	w.Record(t, "placement", "round-"+dsR0, coordinator1,
 		placement.PlacementConfirmed{RoundID: dsR0, StudentID: "st7", SchoolID: dsS1, Subject: "English Language"},
 		placement.MentorAssigned{RoundID: dsR0, StudentID: "st7", SchoolID: dsS1, TeacherID: "t1"})
-	w.record(t, "placement", "round-"+dsR0, office, placement.PlacementRoundClosed{RoundID: dsR0})
+	w.Record(t, "placement", "round-"+dsR0, office, placement.PlacementRoundClosed{RoundID: dsR0})
 
 	// 2027/28: Amy, Ben, Cal (and Dee, until Kowloon Primary declined her)
 	// at Kowloon Primary; Fay and Gus at Sha Tin Secondary; Eve nowhere.
-	w.record(t, "placement", "round-"+dsR1, office, round(dsR1, "2027/28 practicum", 2027),
+	w.Record(t, "placement", "round-"+dsR1, office, round(dsR1, "2027/28 practicum", 2027),
 		register(dsR1, "st1", "Amy Au", "English Language"), register(dsR1, "st2", "Ben Bo", "Mathematics"),
 		register(dsR1, "st3", "Cal Cheung", "English Language"), register(dsR1, "st4", "Dee Dai", "English Language"),
 		register(dsR1, "st5", "Eve Eng", "Physics"), register(dsR1, "st6", "Fay Fung", "Chinese"), register(dsR1, "st8", "Gus Ho", "Chinese"))
-	w.record(t, "placement", "offer-"+dsR1+"-"+dsS1, coordinator1, offers(dsR1, dsS1, "Kowloon Primary",
+	w.Record(t, "placement", "offer-"+dsR1+"-"+dsS1, coordinator1, offers(dsR1, dsS1, "Kowloon Primary",
 		placement.OfferedPlaces{Subject: "English Language", Places: 3}, placement.OfferedPlaces{Subject: "Mathematics", Places: 2}))
-	w.record(t, "placement", "offer-"+dsR1+"-"+dsS2, coordinator2, offers(dsR1, dsS2, "Sha Tin Secondary",
+	w.Record(t, "placement", "offer-"+dsR1+"-"+dsS2, coordinator2, offers(dsR1, dsS2, "Sha Tin Secondary",
 		placement.OfferedPlaces{Subject: "English Literature", Places: 2}, placement.OfferedPlaces{Subject: "Chinese", Places: 2}))
-	w.record(t, "placement", "round-"+dsR1, office,
+	w.Record(t, "placement", "round-"+dsR1, office,
 		placement.AllocationRecorded{RoundID: dsR1, Placements: []placement.Placement{
 			at("st1", dsS1, "English Language"), at("st2", dsS1, "Mathematics"), at("st3", dsS1, "English Language"),
 			at("st4", dsS1, "English Language"), at("st6", dsS2, "Chinese"), at("st8", dsS2, "Chinese")},
 			Unplaced: []placement.Unplaced{{StudentID: "st5", Reason: "no school teaches Physics within 60 minutes"}}},
 		placement.AllocationPublished{RoundID: dsR1})
-	w.record(t, "placement", "round-"+dsR1, coordinator1,
+	w.Record(t, "placement", "round-"+dsR1, coordinator1,
 		placement.PlacementConfirmed{RoundID: dsR1, StudentID: "st1", SchoolID: dsS1, Subject: "English Language"},
 		placement.PlacementConfirmed{RoundID: dsR1, StudentID: "st2", SchoolID: dsS1, Subject: "Mathematics"},
 		placement.MentorAssigned{RoundID: dsR1, StudentID: "st1", SchoolID: dsS1, TeacherID: "t1"},
 		placement.MentorAssigned{RoundID: dsR1, StudentID: "st2", SchoolID: dsS1, TeacherID: "t2"},
 		placement.PlacementDeclined{RoundID: dsR1, StudentID: "st4", SchoolID: dsS1, Reason: "timetable"},
 		placement.StudentTeacherReallocated{RoundID: dsR1, StudentID: "st4", Unplaced: "no other school has an English Language place"})
-	w.record(t, "placement", "round-"+dsR1, coordinator2,
+	w.Record(t, "placement", "round-"+dsR1, coordinator2,
 		placement.PlacementConfirmed{RoundID: dsR1, StudentID: "st6", SchoolID: dsS2, Subject: "Chinese"},
 		placement.PlacementConfirmed{RoundID: dsR1, StudentID: "st8", SchoolID: dsS2, Subject: "Chinese"},
 		placement.MentorAssigned{RoundID: dsR1, StudentID: "st6", SchoolID: dsS2, TeacherID: "t3"})
@@ -129,7 +115,7 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 	system := events.Actor{ID: "placement-follower", Role: events.RoleSystem}
 	open := func(roundID, studentID, schoolID, subject, mentor, tutorID string, windows []placement.Period) string {
 		rec := mentoring.RecordIDFor(roundID, studentID)
-		w.record(t, "mentoring", "record-"+rec, system,
+		w.Record(t, "mentoring", "record-"+rec, system,
 			mentoring.RecordOpened{RecordID: rec, RoundID: roundID, StudentID: studentID, SchoolID: schoolID, Subject: subject, Windows: windows},
 			mentoring.RecordMentorAssigned{RecordID: rec, MentorID: mentor},
 			mentoring.RecordTutorAssigned{RecordID: rec, TutorID: tutorID})
@@ -137,7 +123,7 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 	}
 	observe := func(rec string, observations ...mentoring.ObservationRecorded) {
 		for _, o := range observations {
-			w.record(t, "mentoring", "record-"+rec, events.Actor{ID: o.ObserverID, Role: events.RoleMentor}, o)
+			w.Record(t, "mentoring", "record-"+rec, events.Actor{ID: o.ObserverID, Role: events.RoleMentor}, o)
 		}
 	}
 	amy := open(dsR1, "st1", dsS1, "English Language", "t1", "u1", ended)
@@ -145,33 +131,33 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 		mtObservation(amy, "o1", "t1", mentoring.ObserverMentor, "2020-09-10", 3), mtObservation(amy, "o2", "t1", mentoring.ObserverMentor, "2020-09-20", 3),
 		mtObservation(amy, "o3", "t1", mentoring.ObserverMentor, "2021-02-10", 3), mtObservation(amy, "o4", "t2", mentoring.ObserverTeacher, "2021-02-20", 3),
 		mtObservation(amy, "o5", "u1", mentoring.ObserverTutor, "2020-10-01", 3), mtObservation(amy, "o6", "u1", mentoring.ObserverTutor, "2021-03-10", 3))
-	w.record(t, "mentoring", "record-"+amy, mentor1,
+	w.Record(t, "mentoring", "record-"+amy, mentor1,
 		mentoring.ConcernRaised{RecordID: amy, ConcernID: "c1", RaisedBy: "t1", Category: "professionalism", Severity: "high", Description: "Late twice"})
-	raised := mtAt(w.n)
+	raised := w.Last()
 
 	ben := open(dsR1, "st2", dsS1, "Mathematics", "t2", "u1", ended)
 	observe(ben,
 		mtObservation(ben, "o1", "t2", mentoring.ObserverMentor, "2020-09-10", 3), mtObservation(ben, "o2", "t2", mentoring.ObserverMentor, "2020-10-01", 3),
 		mtObservation(ben, "o3", "u1", mentoring.ObserverTutor, "2020-09-20", 3))
-	w.record(t, "mentoring", "record-"+ben, events.Actor{ID: "t2", Role: events.RoleMentor, SchoolID: dsS1},
+	w.Record(t, "mentoring", "record-"+ben, events.Actor{ID: "t2", Role: events.RoleMentor, SchoolID: dsS1},
 		mentoring.ConcernRaised{RecordID: ben, ConcernID: "c2", RaisedBy: "t2", Category: "planning", Severity: "low", Description: "Thin plans"},
 		mentoring.ConcernResolved{RecordID: ben, ConcernID: "c2", Note: "Better now"},
 		mentoring.FinalAssessmentSubmitted{RecordID: ben, MentorID: "t2", Recommendation: "distinction", Summary: "Strong", MinimumOverride: "Typhoon"})
 
 	fay := open(dsR1, "st6", dsS2, "Chinese", "t3", "u2", ahead)
-	w.record(t, "mentoring", "record-"+fay, mentor2,
+	w.Record(t, "mentoring", "record-"+fay, mentor2,
 		mentoring.FinalAssessmentSubmitted{RecordID: fay, MentorID: "t3", Recommendation: "pass", Summary: "Fine", MinimumOverride: "Early"})
-	w.record(t, "mentoring", "record-"+fay, events.Actor{ID: "u2", Role: events.RoleTutor},
+	w.Record(t, "mentoring", "record-"+fay, events.Actor{ID: "u2", Role: events.RoleTutor},
 		mentoring.AssessmentModerated{RecordID: fay, TutorID: "u2", Recommendation: "fail", Adjusted: true, Reason: "Unsafe lessons"})
 	open(dsR1, "st8", dsS2, "Chinese", "t3", "u2", ahead)
 
 	ivy := open(dsR0, "st7", dsS1, "English Language", "t1", "u1", ended)
-	w.record(t, "mentoring", "record-"+ivy, mentor1,
+	w.Record(t, "mentoring", "record-"+ivy, mentor1,
 		mentoring.ConcernRaised{RecordID: ivy, ConcernID: "c7", RaisedBy: "t1", Category: "planning", Severity: "low", Description: "Last round"})
 
 	// The forums of 2026 (where Kowloon Primary presented) and 2027, with
 	// Sha Tin Secondary's agreement on the renewal agenda.
-	w.record(t, "forum", "forum-2026", office,
+	w.Record(t, "forum", "forum-2026", office,
 		forum.ForumScheduled{Year: 2026, Date: "2027-05-20", Venue: "HKU", Theme: "Mentoring well"},
 		forum.SessionAdded{Year: 2026, SessionID: "x1", Title: "Our mentoring", Format: "talk", PresenterSchoolID: dsS1, Presenter: "Ms Ho", Capacity: 40},
 		forum.DelegateRegistered{Year: 2026, SessionID: "x1", RegistrationID: "g0", PersonID: "p0", Name: "Ms Ho", Kind: forum.DelegateSchool, SchoolID: dsS1},
@@ -182,7 +168,7 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 	attended := func(id string, came bool) forum.AttendanceRecorded {
 		return forum.AttendanceRecorded{Year: 2027, SessionID: "x2", RegistrationID: id, Attended: came}
 	}
-	w.record(t, "forum", "forum-2027", office,
+	w.Record(t, "forum", "forum-2027", office,
 		forum.ForumScheduled{Year: 2027, Date: "2028-05-18", Venue: "HKU", Theme: "Whole-school mentoring"},
 		forum.SessionAdded{Year: 2027, SessionID: "x2", Title: "Lesson study", Format: "workshop", Presenter: "Dr Tse", Capacity: 30},
 		forum.RenewalAgendaItemAdded{Year: 2027, SchoolID: dsS2, AgreementID: "a2", LastSchoolYear: 2027},
@@ -192,83 +178,6 @@ func dsWorld(t *testing.T) (*mtWorld, time.Time) {
 		forum.RegistrationCancelled{Year: 2027, SessionID: "x2", RegistrationID: "g2"},
 		attended("g1", true), attended("g3", false), attended("g4", true))
 	return w, raised
-}
-
-// The viewers of the tests.
-var (
-	office       = events.Actor{ID: "o1", Role: events.RoleOffice}
-	faculty      = events.Actor{ID: "f1", Role: events.RoleFaculty}
-	tutor        = events.Actor{ID: "u1", Role: events.RoleTutor}
-	coordinator1 = events.Actor{ID: "k1", Role: events.RoleSchoolCoordinator, SchoolID: "s1"}
-	mentor1      = events.Actor{ID: "t1", Role: events.RoleMentor, SchoolID: "s1"}
-	coordinator2 = events.Actor{ID: "k2", Role: events.RoleSchoolCoordinator, SchoolID: "s2"}
-	mentor2      = events.Actor{ID: "t3", Role: events.RoleMentor, SchoolID: "s2"}
-	student      = events.Actor{ID: "st1", Role: events.RoleStudentTeacher}
-)
-
-// server serves the executable schema over POST and WebSocket; a WebSocket
-// connection acts for the actor its connection_init payload spells out.
-func server(r *graph.Resolver) *handler.Server {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: r}))
-	srv.AddTransport(transport.Websocket{
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			return auth.WithActor(ctx, events.Actor{ID: p.GetString("id"), Role: events.Role(p.GetString("role")), SchoolID: p.GetString("schoolId")}), nil, nil
-		},
-	})
-	srv.AddTransport(transport.POST{})
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		g := graphql.DefaultErrorPresenter(ctx, err)
-		if e := errs.As(err); e.Code != errs.Internal {
-			g.Extensions = map[string]any{"code": string(e.Code), "field": e.Field}
-		}
-		return g
-	})
-	return srv
-}
-
-// ask runs query as actor, decoding its data into out, and returns the
-// codes of its errors.
-func ask(t *testing.T, c *client.Client, actor *events.Actor, query string, out any) []string {
-	t.Helper()
-	var opts []client.Option
-	if actor != nil {
-		opts = append(opts, func(r *client.Request) { r.HTTP = r.HTTP.WithContext(auth.WithActor(r.HTTP.Context(), *actor)) })
-	}
-	resp, err := c.RawPost(query, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var problems []struct {
-		Message    string
-		Extensions struct{ Code, Field string }
-	}
-	if len(resp.Errors) > 0 {
-		if err := json.Unmarshal(resp.Errors, &problems); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var codes []string
-	for _, p := range problems {
-		if p.Extensions.Code == "" {
-			t.Fatalf("unexpected error: %s", p.Message)
-		}
-		codes = append(codes, p.Extensions.Code+field(p.Extensions.Field))
-	}
-	b, err := json.Marshal(resp.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatal(err)
-	}
-	return codes
-}
-
-func field(f string) string {
-	if f == "" {
-		return ""
-	}
-	return " " + f
 }
 
 const schoolDashboardFields = `
@@ -295,27 +204,13 @@ const facultyDashboardFields = `
 	renewalsDue { schoolId schoolName agreementId lastSchoolYear onForumAgenda }
 	forumAttendance { year registered attended schools }`
 
-func ptr[T any](v T) *T { return &v }
-
-// same fails the test when got and want differ, showing both as JSON.
-func same(t *testing.T, what string, got, want any) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		g, _ := json.MarshalIndent(got, "", "  ")
-		w, _ := json.MarshalIndent(want, "", "  ")
-		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
-	}
-}
-
 func TestGivenARoundWhenASchoolReadsItsDashboardThenItSeesItsTermPlacesStudentTeachersConcernsAndForumYears(t *testing.T) {
 	t.Parallel()
 	w, raised := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 
 	var resp struct{ SchoolDashboard graph.SchoolDashboard }
-	if codes := ask(t, c, &coordinator1, `{ schoolDashboard(schoolId: "s1") {`+schoolDashboardFields+`} }`, &resp); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &coordinator1, `{ schoolDashboard(schoolId: "s1") {`+schoolDashboardFields+`} }`, &resp)
 	d := resp.SchoolDashboard
 	r1 := graph.DashboardRound{ID: "r1", Name: "2027/28 practicum", SchoolYear: 2027, Status: "published"}
 	r0 := graph.DashboardRound{ID: "r0", Name: "2026/27 practicum", SchoolYear: 2026, Status: "closed"}
@@ -353,13 +248,11 @@ func TestGivenARoundWhenASchoolReadsItsDashboardThenItSeesItsTermPlacesStudentTe
 func TestGivenAnEarlierRoundAndAPolicyWhenTheDashboardNamesItThenItShowsThatRoundAgainstThePolicy(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	w.record(t, "mentoring", "policy", faculty, mentoring.PolicySet{MinMentorObservations: 0, MinTutorObservations: 0, AmendDays: 7})
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	w.Record(t, "mentoring", "policy", faculty, mentoring.PolicySet{MinMentorObservations: 0, MinTutorObservations: 0, AmendDays: 7})
+	c := readClient(w)
 
 	var resp struct{ SchoolDashboard graph.SchoolDashboard }
-	if codes := ask(t, c, &office, `{ schoolDashboard(schoolId: "s1", roundId: "r0") {`+schoolDashboardFields+`} }`, &resp); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &office, `{ schoolDashboard(schoolId: "s1", roundId: "r0") {`+schoolDashboardFields+`} }`, &resp)
 	d := resp.SchoolDashboard
 	same(t, "year of term", d.Partnership.YearOfTerm, ptr(1))
 	same(t, "places", d.Places, []graph.SubjectPlaces{{Subject: "English Language", Offered: 2, Allocated: 1, Confirmed: 1}})
@@ -373,12 +266,10 @@ func TestGivenAnEarlierRoundAndAPolicyWhenTheDashboardNamesItThenItShowsThatRoun
 func TestGivenARoundWhenTheFacultyReadsItsDashboardThenItSeesFillRateUnplacedCoverageRisksRenewalsAndTheForum(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 
 	var resp struct{ FacultyDashboard graph.FacultyDashboard }
-	if codes := ask(t, c, &faculty, `{ facultyDashboard(roundId: "r1") {`+facultyDashboardFields+`} }`, &resp); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &faculty, `{ facultyDashboard(roundId: "r1") {`+facultyDashboardFields+`} }`, &resp)
 	d := resp.FacultyDashboard
 	same(t, "round", d.Round, graph.DashboardRound{ID: "r1", Name: "2027/28 practicum", SchoolYear: 2027, Status: "published"})
 	same(t, "fill rate", d.FillRate, []graph.SubjectFill{
@@ -409,7 +300,7 @@ func TestGivenARoundWhenTheFacultyReadsItsDashboardThenItSeesFillRateUnplacedCov
 func TestGivenEachRoleWhenItAsksForTheDashboardsThenOnlyThoseWhoMaySeeThemAreAnswered(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 	for _, tc := range []struct {
 		name          string
 		actor         *events.Actor
@@ -449,7 +340,7 @@ func TestGivenEachRoleWhenItAsksForTheDashboardsThenOnlyThoseWhoMaySeeThemAreAns
 func TestGivenNoSuchSchoolOrRoundWhenADashboardIsAskedForThenItIsNotFoundNamingTheArgument(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 	for _, tc := range []struct{ query, want string }{
 		{`{ schoolDashboard(schoolId: "nope") { school { id } } }`, "NOT_FOUND"},
 		{`{ schoolDashboard(schoolId: "s1", roundId: "nope") { school { id } } }`, "NOT_FOUND roundId"},
@@ -477,35 +368,10 @@ func (s studentTeachers) ids() string {
 	return strings.Join(ids, ", ")
 }
 
-// next waits, a bounded while, for the subscription's next message: a
-// value (nil error), or the error or end that came instead.
-func next(t *testing.T, sub *client.Subscription, out any) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- sub.Next(out) }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatal("the subscription sent nothing for 10s")
-		return nil
-	}
-}
-
-// asPayload is a connection_init payload naming actor, as the test server
-// reads it.
-func asPayload(a events.Actor) map[string]any {
-	return map[string]any{"id": a.ID, "role": string(a.Role), "schoolId": a.SchoolID}
-}
-
 func TestGivenASubscribedSchoolWhenAPlacementIsRecordedThenTheDashboardIsSentAgain(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	watcher := projections.NewWatcher(w.db, w.ps, slog.New(slog.DiscardHandler))
-	go func() { _ = watcher.Run(ctx) }()
-	c := client.New(server(&graph.Resolver{DB: w.db, Watcher: watcher}))
+	c := liveClient(t, w)
 
 	sub := c.WebsocketWithPayload(schoolSubscription, asPayload(coordinator1))
 	defer func() { _ = sub.Close() }()
@@ -520,7 +386,7 @@ func TestGivenASubscribedSchoolWhenAPlacementIsRecordedThenTheDashboardIsSentAga
 
 	// The office places Eve by hand at Kowloon Primary: the projection's
 	// batch announces its new checkpoint, and the watcher passes it on.
-	w.record(t, "placement", "round-"+dsR1, office, placement.PlacementOverridden{RoundID: dsR1, StudentID: "st5", SchoolID: dsS1,
+	w.Record(t, "placement", "round-"+dsR1, office, placement.PlacementOverridden{RoundID: dsR1, StudentID: "st5", SchoolID: dsS1,
 		Subject: "Mathematics", Rank: 1, TravelMinutes: 30, Reason: "Physics graduate who can teach Mathematics", Exception: "subject"})
 	var second studentTeachers
 	if err := next(t, sub, &second); err != nil {
@@ -537,7 +403,7 @@ func TestGivenASubscribedSchoolWhenAPlacementIsRecordedThenTheDashboardIsSentAga
 func TestGivenNoWatcherWhenADashboardIsSubscribedThenItIsSentOnceAndTheSubscriptionEnds(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 
 	sub := c.WebsocketWithPayload(schoolSubscription, asPayload(office))
 	defer func() { _ = sub.Close() }()
@@ -557,8 +423,7 @@ func TestGivenNoWatcherWhenADashboardIsSubscribedThenItIsSentOnceAndTheSubscript
 func TestGivenAViewerWhoMayNotSeeADashboardWhenTheySubscribeThenTheSubscriptionIsRefused(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	watcher := projections.NewWatcher(w.db, nil, slog.New(slog.DiscardHandler))
-	c := client.New(server(&graph.Resolver{DB: w.db, Watcher: watcher}))
+	c := idleClient(w)
 	for _, tc := range []struct {
 		actor events.Actor
 		query string
@@ -580,11 +445,7 @@ func TestGivenAViewerWhoMayNotSeeADashboardWhenTheySubscribeThenTheSubscriptionI
 func TestGivenASubscribedRoundViewWhenASchoolOffersPlacesThenTheRoundIsSentAgainWithTheOffer(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	watcher := projections.NewWatcher(w.db, w.ps, slog.New(slog.DiscardHandler))
-	go func() { _ = watcher.Run(ctx) }()
-	c := client.New(server(&graph.Resolver{DB: w.db, Watcher: watcher}))
+	c := liveClient(t, w)
 
 	type roundOffers struct {
 		PlacementRound struct {
@@ -611,7 +472,7 @@ func TestGivenASubscribedRoundViewWhenASchoolOffersPlacesThenTheRoundIsSentAgain
 
 	// The round's head does not change: only the offers, which the round
 	// view resolves apart, do.
-	w.record(t, "placement", "offer-"+dsR1+"-"+dsS3, events.Actor{ID: "k3", Role: events.RoleSchoolCoordinator, SchoolID: dsS3},
+	w.Record(t, "placement", "offer-"+dsR1+"-"+dsS3, events.Actor{ID: "k3", Role: events.RoleSchoolCoordinator, SchoolID: dsS3},
 		placement.PlacesOffered{RoundID: dsR1, SchoolID: dsS3, School: placement.SchoolFacts{Name: "Tai Po Primary"}, Capacity: 1,
 			Offers: []placement.OfferedPlaces{{Subject: "English Language", Places: 1}}})
 	var second roundOffers
@@ -626,7 +487,7 @@ func TestGivenASubscribedRoundViewWhenASchoolOffersPlacesThenTheRoundIsSentAgain
 func TestGivenNoSuchRoundWhenItsViewIsSubscribedThenTheSubscriptionIsRefusedAsNotFound(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 	sub := c.WebsocketWithPayload(`subscription { placementRound(id: "nope") { status } }`, asPayload(office))
 	defer func() { _ = sub.Close() }()
 	var out map[string]any
@@ -638,21 +499,17 @@ func TestGivenNoSuchRoundWhenItsViewIsSubscribedThenTheSubscriptionIsRefusedAsNo
 func TestGivenSchoolsThatOfferedInNoRoundWhenTheirDashboardsAreReadThenTheyShowTheirPartnershipsAndNoRound(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 
 	var resp struct{ SchoolDashboard graph.SchoolDashboard }
-	if codes := ask(t, c, &tutor, `{ schoolDashboard(schoolId: "s3") {`+schoolDashboardFields+`} }`, &resp); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &tutor, `{ schoolDashboard(schoolId: "s3") {`+schoolDashboardFields+`} }`, &resp)
 	d := resp.SchoolDashboard
 	same(t, "round", d.Round, (*graph.DashboardRound)(nil))
 	same(t, "partnership, with no year of term", d.Partnership, &graph.SchoolPartnership{AgreementID: "a3", FirstSchoolYear: 2024, LastSchoolYear: 2026})
 	same(t, "lists", []int{len(d.Places), len(d.PlacesByRound), len(d.StudentTeachers), len(d.OpenConcerns), len(d.ForumParticipation)}, []int{0, 0, 0, 0, 0})
 
 	var ended struct{ SchoolDashboard graph.SchoolDashboard }
-	if codes := ask(t, c, &tutor, `{ schoolDashboard(schoolId: "s4") {`+schoolDashboardFields+`} }`, &ended); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &tutor, `{ schoolDashboard(schoolId: "s4") {`+schoolDashboardFields+`} }`, &ended)
 	same(t, "an ended partnership", ended.SchoolDashboard.Partnership,
 		&graph.SchoolPartnership{AgreementID: "a4", FirstSchoolYear: 2024, LastSchoolYear: 2026, EndedOn: ptr("2026-07-31")})
 }
@@ -660,14 +517,12 @@ func TestGivenSchoolsThatOfferedInNoRoundWhenTheirDashboardsAreReadThenTheyShowT
 func TestGivenAStudentRegisteredAfterTheAllocationWhenTheFacultyReadsItsDashboardThenTheyAreUnplaced(t *testing.T) {
 	t.Parallel()
 	w, _ := dsWorld(t)
-	w.record(t, "placement", "student-"+dsR1+"-st9", office, placement.StudentTeacherRegistered{RoundID: dsR1, StudentID: "st9",
+	w.Record(t, "placement", "student-"+dsR1+"-st9", office, placement.StudentTeacherRegistered{RoundID: dsR1, StudentID: "st9",
 		Name: "Hal Hui", Email: "st9@hku.hk", Level: placement.Primary, Subjects: []string{"Mathematics"}, HomeDistrict: "Sha Tin"})
-	c := client.New(server(&graph.Resolver{DB: w.db}))
+	c := readClient(w)
 
 	var resp struct{ FacultyDashboard graph.FacultyDashboard }
-	if codes := ask(t, c, &faculty, `{ facultyDashboard(roundId: "r1") { unplaced { id name subjects reason } } }`, &resp); codes != nil {
-		t.Fatalf("refused: %v", codes)
-	}
+	answer(t, c, &faculty, `{ facultyDashboard(roundId: "r1") { unplaced { id name subjects reason } } }`, &resp)
 	same(t, "unplaced", resp.FacultyDashboard.Unplaced, []graph.UnplacedStudent{
 		{ID: "st4", Name: "Dee Dai", Subjects: []string{"English Language"}, Reason: "no other school has an English Language place"},
 		{ID: "st5", Name: "Eve Eng", Subjects: []string{"Physics"}, Reason: "no school teaches Physics within 60 minutes"},

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,78 +8,18 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/client"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"wsms/events"
 	"wsms/events/forum"
 	ep "wsms/events/placement"
 	"wsms/gateway/graph"
-	"wsms/platform/dbtest"
-	"wsms/projections"
 	rmforum "wsms/projections/forum"
+	"wsms/projections/projectiontest"
 )
 
 // The forum view's tests record a forum year's events into the forum read
 // model (and the history's tests into theirs), then read it through the
 // real executable schema as each role.
-
-// liveReadModels are projections over one database, fed events as live
-// processing feeds them: each event to every projection that reads its
-// service, one minute after the one before.
-type liveReadModels struct {
-	db        *pgxpool.Pool
-	reg       *events.Registry
-	ps        []projections.Projection
-	positions map[string]int64
-	versions  map[string]int64
-	n         int
-}
-
-func newLiveReadModels(t *testing.T, ps ...projections.Projection) *liveReadModels {
-	t.Helper()
-	m := &liveReadModels{db: dbtest.New(t), reg: projections.Registry(), ps: ps, positions: map[string]int64{}, versions: map[string]int64{}}
-	for _, p := range ps {
-		if err := projections.Ensure(context.Background(), m.db, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return m
-}
-
-func (m *liveReadModels) record(t *testing.T, service, stream string, actor events.Actor, payloads ...any) {
-	t.Helper()
-	envs := make([]events.Envelope, len(payloads))
-	for i, p := range payloads {
-		name, data, err := m.reg.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := events.ParseName(name)
-		m.positions[service]++
-		m.versions[stream]++
-		m.n++
-		envs[i] = events.Envelope{ID: uuid.Must(uuid.NewV7()), Type: name, SchemaVersion: n.Version, StreamID: stream,
-			StreamVersion: m.versions[stream], Position: m.positions[service], OccurredAt: liveAt(m.n), Actor: actor,
-			CorrelationID: uuid.Must(uuid.NewV7()), Data: data}
-	}
-	for _, p := range m.ps {
-		if slices.Contains(p.Services, service) {
-			if _, err := projections.Apply(context.Background(), m.db, m.reg, p, service, envs); err != nil {
-				t.Fatalf("%s: %v", p.Name, err)
-			}
-		}
-	}
-}
-
-func (m *liveReadModels) client() *client.Client {
-	return client.New(server(&graph.Resolver{DB: m.db}))
-}
-
-// liveAt is when the n-th recorded event occurred.
-func liveAt(n int) time.Time {
-	return time.Date(2027, 9, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Minute)
-}
 
 // forumYear is the 2027 forum: the workshop s-work (one place) presented by
 // school s1, and the keynote s-key. Kim of s1 holds the workshop's place
@@ -91,8 +30,8 @@ func liveAt(n int) time.Time {
 // schools expressed interest, one accepted and one declined.
 func forumYear(t *testing.T) *client.Client {
 	t.Helper()
-	m := newLiveReadModels(t, rmforum.Projection)
-	m.record(t, "forum", "forum-2027", office,
+	h := projectiontest.New(t, rmforum.Projection)
+	h.Record(t, "forum", "forum-2027", office,
 		forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", OnlineLink: "https://meet.example/forum", Theme: "Whole-school mentoring"},
 		forum.SessionAdded{Year: 2027, SessionID: "s-work", Title: "Mentoring conversations", Format: "workshop", PresenterSchoolID: "s1", Presenter: "Ms Chan", Capacity: 1},
 		forum.SessionAdded{Year: 2027, SessionID: "s-key", Title: "Keynote", Format: "keynote", Presenter: "Prof Lee", Capacity: 10},
@@ -105,12 +44,12 @@ func forumYear(t *testing.T) *client.Client {
 		}
 		return forum.DelegateRegistered{Year: 2027, SessionID: session, RegistrationID: id, PersonID: person, Name: name, Kind: kind, SchoolID: school, Waitlisted: waitlisted}
 	}
-	m.record(t, "forum", "session-2027-s-work", office,
+	h.Record(t, "forum", "session-2027-s-work", office,
 		delegate("s-work", "g1", "kim", "Kim", "s1", false),
 		delegate("s-work", "g2", "sam", "Sam", "s2", true),
 		delegate("s-work", "g3", "fay", "Fay", "", true),
 		forum.AttendanceRecorded{Year: 2027, SessionID: "s-work", RegistrationID: "g1", Attended: true})
-	m.record(t, "forum", "session-2027-s-key", office,
+	h.Record(t, "forum", "session-2027-s-key", office,
 		delegate("s-key", "g4", "kim", "Kim", "s1", false),
 		delegate("s-key", "g5", "sue", "Sue", "s2", false),
 		delegate("s-key", "g6", "pat", "Pat", "s2", false),
@@ -121,40 +60,20 @@ func forumYear(t *testing.T) *client.Client {
 		{PracticeID: "pr2", SchoolID: "s2", Year: 2027, Title: "Co-planning", Summary: "Weekly planning with mentors", Subject: "Mathematics"},
 		{PracticeID: "pr3", SchoolID: "s3", Year: 2027, Title: "Peer coaching", Summary: "Mentors observe each other", Subject: "English"},
 	} {
-		m.record(t, "forum", "practice-"+p.PracticeID, coordinator1, p)
+		h.Record(t, "forum", "practice-"+p.PracticeID, coordinator1, p)
 	}
-	m.record(t, "forum", "feedback-2027-k1", coordinator1, forum.FeedbackSubmitted{Year: 2027, RespondentID: "k1", SchoolID: "s1",
+	h.Record(t, "forum", "feedback-2027-k1", coordinator1, forum.FeedbackSubmitted{Year: 2027, RespondentID: "k1", SchoolID: "s1",
 		Ratings: map[string]int{"relevance": 4, "sharing": 2}, Comments: map[string]string{"best": "The workshop", "improve": "Longer sessions"}})
-	m.record(t, "forum", "feedback-2027-u1", tutor, forum.FeedbackSubmitted{Year: 2027, RespondentID: "u1",
+	h.Record(t, "forum", "feedback-2027-u1", tutor, forum.FeedbackSubmitted{Year: 2027, RespondentID: "u1",
 		Ratings: map[string]int{"relevance": 5}, Comments: map[string]string{"best": "Meeting schools"}})
 	for _, id := range []string{"i1", "i2", "i3"} {
-		m.record(t, "forum", "interest-"+id, events.Actor{ID: "visitor-" + id, Role: events.RoleSchoolCoordinator},
+		h.Record(t, "forum", "interest-"+id, events.Actor{ID: "visitor-" + id, Role: events.RoleSchoolCoordinator},
 			forum.InterestExpressed{InterestID: id, SchoolName: "School " + id, District: "Sha Tin", Level: ep.Primary,
 				Contact: ep.Contact{Name: "Head of " + id, Email: id + "@school.example"}, Subjects: []string{"English"}, PlacesOffered: 2})
 	}
-	m.record(t, "forum", "interest-i2", office, forum.InterestReviewed{InterestID: "i2", Accepted: true, Reason: "Welcome", SchoolID: "s9"})
-	m.record(t, "forum", "interest-i3", office, forum.InterestReviewed{InterestID: "i3", Reason: "Too far"})
-	return m.client()
-}
-
-type forumPage[T any] struct {
-	TotalCount int
-	PageInfo   struct {
-		HasNextPage bool
-		EndCursor   *string
-	}
-	Edges []struct {
-		Cursor string
-		Node   T
-	}
-}
-
-func (p forumPage[T]) nodes() []T {
-	var out []T
-	for _, e := range p.Edges {
-		out = append(out, e.Node)
-	}
-	return out
+	h.Record(t, "forum", "interest-i2", office, forum.InterestReviewed{InterestID: "i2", Accepted: true, Reason: "Welcome", SchoolID: "s9"})
+	h.Record(t, "forum", "interest-i3", office, forum.InterestReviewed{InterestID: "i3", Reason: "Too far"})
+	return readClient(h)
 }
 
 type forumRegistration struct {
@@ -170,22 +89,22 @@ type forumViewData struct {
 		Year                           int
 		Date, Venue, OnlineLink, Theme string
 		Sessions                       []graph.ForumSession
-		Registrations                  forumPage[forumRegistration]
+		Registrations                  page[forumRegistration]
 		Participation                  []graph.SchoolParticipation
 		RenewalsDue                    []graph.ForumRenewal
-		Practice                       forumPage[struct {
+		Practice                       page[struct {
 			ID, SchoolID, Title, Subject string
 			Links                        []string
 		}]
 		Feedback struct {
 			Respondents int
 			Ratings     []graph.FeedbackRating
-			Comments    forumPage[struct {
+			Comments    page[struct {
 				RespondentID, Question, Text string
 				SchoolID                     *string
 			}]
 		}
-		ExpressionsOfInterest forumPage[struct {
+		ExpressionsOfInterest page[struct {
 			ID, Status             string
 			SchoolID, ReviewReason *string
 		}]
@@ -290,8 +209,8 @@ func TestGivenAForumYearWhenSchoolStaffReadTheForumThenTheySeeTheirOwnSchoolsReg
 }
 
 func TestGivenAQuestionRatedByThreeWhenSchoolStaffReadTheFeedbackThenTheySeeItsAverageButNotThatOfOneRatedByTwo(t *testing.T) {
-	m := newLiveReadModels(t, rmforum.Projection)
-	m.record(t, "forum", "forum-2027", office, forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", Theme: "Mentoring"})
+	h := projectiontest.New(t, rmforum.Projection)
+	h.Record(t, "forum", "forum-2027", office, forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", Theme: "Mentoring"})
 	for _, r := range []struct {
 		who     events.Actor
 		ratings map[string]int
@@ -300,10 +219,10 @@ func TestGivenAQuestionRatedByThreeWhenSchoolStaffReadTheFeedbackThenTheySeeItsA
 		{coordinator2, map[string]int{"relevance": 5, "sharing": 5}},
 		{tutor, map[string]int{"relevance": 3}},
 	} {
-		m.record(t, "forum", "feedback-2027-"+r.who.ID, r.who, forum.FeedbackSubmitted{Year: 2027, RespondentID: r.who.ID, SchoolID: r.who.SchoolID,
+		h.Record(t, "forum", "feedback-2027-"+r.who.ID, r.who, forum.FeedbackSubmitted{Year: 2027, RespondentID: r.who.ID, SchoolID: r.who.SchoolID,
 			Ratings: r.ratings})
 	}
-	c := m.client()
+	c := readClient(h)
 	for _, viewer := range []events.Actor{coordinator1, mentor2} {
 		var v forumViewData
 		same(t, string(viewer.Role)+" errors", ask(t, c, &viewer, forumViewQuery(forumFeedbackField), &v), []string(nil))
@@ -355,13 +274,13 @@ func TestGivenAForumYearWhenItsListsAreReadAPageAtATimeThenEachPageFollowsTheLas
 	type node struct{ ID, RespondentID, Question string }
 	type lists struct {
 		Forum struct {
-			Registrations, Practice, ExpressionsOfInterest forumPage[node]
-			Feedback                                       struct{ Comments forumPage[node] }
+			Registrations, Practice, ExpressionsOfInterest page[node]
+			Feedback                                       struct{ Comments page[node] }
 		}
 	}
 	// read follows a list two at a time: list is the query's path to it,
 	// with %s where its arguments go.
-	read := func(list, args, nodes string, pick func(lists) forumPage[node]) (ids []string) {
+	read := func(list, args, nodes string, pick func(lists) page[node]) (ids []string) {
 		t.Helper()
 		after := ""
 		for {
@@ -381,10 +300,10 @@ func TestGivenAForumYearWhenItsListsAreReadAPageAtATimeThenEachPageFollowsTheLas
 			after = fmt.Sprintf(", after: %q", *p.PageInfo.EndCursor)
 		}
 	}
-	registrations := func(v lists) forumPage[node] { return v.Forum.Registrations }
-	practice := func(v lists) forumPage[node] { return v.Forum.Practice }
-	interests := func(v lists) forumPage[node] { return v.Forum.ExpressionsOfInterest }
-	comments := func(v lists) forumPage[node] { return v.Forum.Feedback.Comments }
+	registrations := func(v lists) page[node] { return v.Forum.Registrations }
+	practice := func(v lists) page[node] { return v.Forum.Practice }
+	interests := func(v lists) page[node] { return v.Forum.ExpressionsOfInterest }
+	comments := func(v lists) page[node] { return v.Forum.Feedback.Comments }
 	same(t, "registrations", read("registrations(%s) { %s }", "", "id", registrations), []string{"g4", "g5", "g6", "g1", "g2", "g3"})
 	same(t, "one session's registrations", read("registrations(%s) { %s }", `, sessionId: "s-work"`, "id", registrations), []string{"g1", "g2", "g3"})
 	same(t, "practice", read("practice(%s) { %s }", "", "id", practice), []string{"pr3", "pr2", "pr1"})

@@ -13,6 +13,7 @@ import (
 	"wsms/events/placement"
 	rmhistory "wsms/projections/history"
 	rmmentoring "wsms/projections/mentoring"
+	"wsms/projections/projectiontest"
 )
 
 // The history's tests record a round's first events (and a forum's) into
@@ -32,50 +33,40 @@ var historyRecords = map[string]string{
 // and s2, and the 2027 forum scheduled.
 func historyWorld(t *testing.T) *client.Client {
 	t.Helper()
-	m := newLiveReadModels(t, rmhistory.Projection, rmmentoring.Projection)
-	m.record(t, "placement", "round-r1", office, placement.PlacementRoundOpened{RoundID: "r1", Name: "Practicum 2027/28", SchoolYear: 2027,
+	h := projectiontest.New(t, rmhistory.Projection, rmmentoring.Projection)
+	h.Record(t, "placement", "round-r1", office, placement.PlacementRoundOpened{RoundID: "r1", Name: "Practicum 2027/28", SchoolYear: 2027,
 		OfferDeadline: "2027-10-01", PreferenceDeadline: "2027-10-15", MaxPreferences: 3, MaxTravelMinutes: 60})
-	m.record(t, "placement", "school-s1", office, placement.SchoolRegistered{SchoolID: "s1", Name: "Harbour Secondary", District: "Central",
+	h.Record(t, "placement", "school-s1", office, placement.SchoolRegistered{SchoolID: "s1", Name: "Harbour Secondary", District: "Central",
 		Level: placement.Secondary, Contact: placement.Contact{Name: "Ms Ho", Email: "ho@s1.example"}})
 	for _, k := range []events.Actor{coordinator1, coordinator2} {
-		m.record(t, "placement", "offer-r1-"+k.SchoolID, k, placement.PlacesOffered{RoundID: "r1", SchoolID: k.SchoolID,
+		h.Record(t, "placement", "offer-r1-"+k.SchoolID, k, placement.PlacesOffered{RoundID: "r1", SchoolID: k.SchoolID,
 			Capacity: 1, Offers: []placement.OfferedPlaces{{Subject: "English", Places: 1}}})
 	}
 	for _, st := range []string{"st1", "st2"} {
-		m.record(t, "placement", "student-r1-"+st, office,
+		h.Record(t, "placement", "student-r1-"+st, office,
 			placement.StudentTeacherRegistered{RoundID: "r1", StudentID: st, Name: "Student " + st, Email: st + "@uni.example",
 				Level: placement.Secondary, Subjects: []string{"English"}, HomeDistrict: "Central"},
 			placement.PreferencesSubmitted{RoundID: "r1", StudentID: st, SchoolIDs: []string{"s1", "s2"}})
 	}
 	for st, school := range map[string]string{"st1": "s1", "st2": "s2"} {
-		m.record(t, "mentoring", historyRecords[st], events.Actor{ID: "placement-process", Role: events.RoleSystem},
+		h.Record(t, "mentoring", historyRecords[st], events.Actor{ID: "placement-process", Role: events.RoleSystem},
 			mentoring.RecordOpened{RecordID: mentoring.RecordIDFor("r1", st), RoundID: "r1", StudentID: st, SchoolID: school, Subject: "English",
 				Windows: []placement.Period{{From: "2028-01-10", To: "2028-02-20"}}})
 	}
-	m.record(t, "forum", "forum-2027", office, forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", Theme: "Mentoring"})
-	return m.client()
+	h.Record(t, "forum", "forum-2027", office, forum.ForumScheduled{Year: 2027, Date: "2027-11-20", Venue: "Main hall", Theme: "Mentoring"})
+	return readClient(h)
 }
 
 type historyData struct {
-	History *struct {
-		TotalCount int
-		PageInfo   struct {
-			HasNextPage bool
-			EndCursor   *string
+	History *page[struct {
+		Service, Type     string
+		Version, Position int
+		OccurredAt        time.Time
+		Actor             struct {
+			ID, Role string
+			SchoolID *string
 		}
-		Edges []struct {
-			Cursor string
-			Node   struct {
-				Service, Type     string
-				Version, Position int
-				OccurredAt        time.Time
-				Actor             struct {
-					ID, Role string
-					SchoolID *string
-				}
-			}
-		}
-	}
+	}]
 }
 
 const historyFields = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { service version position type occurredAt actor { id role schoolId } } }`
@@ -87,7 +78,7 @@ func TestGivenAStudentTeachersStreamWhenTheOfficeReadsItsHistoryThenItSeesWhoDid
 	same(t, "total", v.History.TotalCount, 1)
 	n := v.History.Edges[0].Node
 	same(t, "entry", []any{n.Service, n.Version, n.Position, n.Type, n.OccurredAt, n.Actor.ID, n.Actor.Role, *n.Actor.SchoolID},
-		[]any{"placement", 1, 4, placement.PlacesOfferedV1, liveAt(4), "k2", "SCHOOL_COORDINATOR", "s2"})
+		[]any{"placement", 1, 4, placement.PlacesOfferedV1, projectiontest.Epoch.Add(4 * time.Minute), "k2", "SCHOOL_COORDINATOR", "s2"})
 
 	same(t, "errors", ask(t, c, &office, `{ history(streamId: "student-r1-st1") { `+historyFields+` } }`, &v), []string(nil))
 	var entries []string

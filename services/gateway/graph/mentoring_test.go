@@ -1,31 +1,18 @@
 package graph_test
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/99designs/gqlgen/client"
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"wsms/events"
 	"wsms/events/mentoring"
 	"wsms/events/placement"
-	"wsms/gateway/auth"
-	"wsms/gateway/graph"
-	"wsms/platform/dbtest"
-	"wsms/platform/errs"
-	"wsms/projections"
 	rmmentoring "wsms/projections/mentoring"
 	rmplacements "wsms/projections/placements"
+	"wsms/projections/projectiontest"
 )
 
 // The people and places of the mentoring view tests: a student-teacher
@@ -59,66 +46,12 @@ var (
 	mtSystem      = events.Actor{ID: "placement-follower", Role: events.RoleSystem}
 )
 
-// mtWorld is the placements and mentoring read models in one database,
-// filled through the projections' real apply path.
-type mtWorld struct {
-	db        *pgxpool.Pool
-	reg       *events.Registry
-	ps        []projections.Projection
-	positions map[string]int64
-	versions  map[string]int64
-	n         int
-}
-
-func newMTWorld(t *testing.T) *mtWorld {
-	t.Helper()
-	w := &mtWorld{db: dbtest.New(t), reg: projections.Registry(), ps: []projections.Projection{rmplacements.Projection, rmmentoring.Projection},
-		positions: map[string]int64{}, versions: map[string]int64{}}
-	for _, p := range w.ps {
-		if err := projections.Ensure(context.Background(), w.db, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return w
-}
-
-// record applies payloads as events of service on stream, by actor, to each
-// projection that reads the service; each event occurs a minute after the
-// one before.
-func (w *mtWorld) record(t *testing.T, service, stream string, actor events.Actor, payloads ...any) {
-	t.Helper()
-	envs := make([]events.Envelope, len(payloads))
-	for i, p := range payloads {
-		name, data, err := w.reg.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := events.ParseName(name)
-		w.positions[service]++
-		w.versions[stream]++
-		w.n++
-		envs[i] = events.Envelope{ID: uuid.Must(uuid.NewV7()), Type: name, SchemaVersion: n.Version, StreamID: stream,
-			StreamVersion: w.versions[stream], Position: w.positions[service], OccurredAt: mtAt(w.n), Actor: actor,
-			CorrelationID: uuid.Must(uuid.NewV7()), Data: data}
-	}
-	for _, p := range w.ps {
-		if slices.Contains(p.Services, service) {
-			if _, err := projections.Apply(context.Background(), w.db, w.reg, p, service, envs); err != nil {
-				t.Fatalf("%s: %v", p.Name, err)
-			}
-		}
-	}
-}
-
-// mtAt is when the n-th recorded event occurred.
-func mtAt(n int) time.Time { return time.Date(2027, 9, 1, 9, n, 0, 0, time.UTC) }
-
 // newMentoringWorld places the student-teachers and records their
 // mentoring, ending with a moderated assessment.
-func newMentoringWorld(t *testing.T) *mtWorld {
+func newMentoringWorld(t *testing.T) *projectiontest.Harness {
 	t.Helper()
-	w := newMTWorld(t)
-	w.record(t, "placement", "schools", mtOffice,
+	w := projectiontest.New(t, rmplacements.Projection, rmmentoring.Projection)
+	w.Record(t, "placement", "schools", mtOffice,
 		placement.SchoolRegistered{SchoolID: mtSchoolA, Name: "Harbour View Secondary", District: "Sha Tin", Level: placement.Secondary,
 			Contact: placement.Contact{Name: "Ms Chan", Email: "chan@example.org"}},
 		placement.SchoolRegistered{SchoolID: mtSchoolB, Name: "Hill Top Secondary", District: "Tai Po", Level: placement.Secondary,
@@ -126,7 +59,7 @@ func newMentoringWorld(t *testing.T) *mtWorld {
 		placement.TeacherAdded{SchoolID: mtSchoolA, TeacherID: mtMentor, Name: "Amy Wong", Email: "amy@example.org"},
 		placement.TeacherAdded{SchoolID: mtSchoolA, TeacherID: mtTeacher, Name: "Ben Ho", Email: "ben@example.org"},
 		placement.TeacherAdded{SchoolID: mtSchoolB, TeacherID: mtMentorB, Name: "Cat Yip", Email: "cat@example.org"})
-	w.record(t, "placement", "round-"+mtRound, mtOffice,
+	w.Record(t, "placement", "round-"+mtRound, mtOffice,
 		placement.PlacementRoundOpened{RoundID: mtRound, Name: "2027-28 first practicum", SchoolYear: 2027,
 			Windows:       []placement.Period{{From: "2027-10-04", To: "2027-11-26"}},
 			OfferDeadline: "2027-09-10", PreferenceDeadline: "2027-09-17", MaxPreferences: 3, MaxTravelMinutes: 90},
@@ -140,41 +73,41 @@ func newMentoringWorld(t *testing.T) *mtWorld {
 		placement.AllocationPublished{RoundID: mtRound},
 		placement.PlacementConfirmed{RoundID: mtRound, StudentID: mtStudent, SchoolID: mtSchoolA, Subject: "English"})
 
-	w.record(t, "mentoring", "policy", mtFaculty, mentoring.PolicySet{MinMentorObservations: 3, MinTutorObservations: 2, AmendDays: 7})
-	w.record(t, "mentoring", "training-"+mtMentor, mtFaculty,
+	w.Record(t, "mentoring", "policy", mtFaculty, mentoring.PolicySet{MinMentorObservations: 3, MinTutorObservations: 2, AmendDays: 7})
+	w.Record(t, "mentoring", "training-"+mtMentor, mtFaculty,
 		mentoring.MentorTrainingRecorded{TeacherID: mtMentor, SchoolID: mtSchoolA, Course: "Quality mentor", Level: "I", Issuer: "EdUHK",
 			CompletedOn: "2026-06-30", CertificateID: "QM-1", ExpiresOn: "2029-06-30"})
 
 	earlier := mentoring.RecordIDFor(mtEarlierRound, mtStudent)
-	w.record(t, "mentoring", "record-"+earlier, mtSystem,
+	w.Record(t, "mentoring", "record-"+earlier, mtSystem,
 		mentoring.RecordOpened{RecordID: earlier, RoundID: mtEarlierRound, StudentID: mtStudent, SchoolID: mtSchoolA, Subject: "English",
 			Windows: []placement.Period{{From: "2027-02-01", To: "2027-03-12"}}},
 		mentoring.RecordMentorAssigned{RecordID: earlier, MentorID: mtMentor})
 
 	rec, stream := mentoring.RecordIDFor(mtRound, mtStudent), "record-"+mentoring.RecordIDFor(mtRound, mtStudent)
-	w.record(t, "mentoring", stream, mtSystem,
+	w.Record(t, "mentoring", stream, mtSystem,
 		mentoring.RecordOpened{RecordID: rec, RoundID: mtRound, StudentID: mtStudent, SchoolID: mtSchoolA, Subject: "English",
 			Windows: []placement.Period{{From: "2027-10-04", To: "2027-11-26", Name: "First block"}}},
 		mentoring.RecordMentorAssigned{RecordID: rec, MentorID: mtMentor})
-	w.record(t, "mentoring", stream, mtFaculty, mentoring.RecordTutorAssigned{RecordID: rec, TutorID: mtTutor})
-	w.record(t, "mentoring", stream, mtMentorActor, mtObservation(rec, "obs-late", mtMentor, mentoring.ObserverMentor, "2027-10-20", 3))
-	w.record(t, "mentoring", stream, mtTeacherA, mtObservation(rec, "obs-early", mtTeacher, mentoring.ObserverTeacher, "2027-10-06", 2))
-	w.record(t, "mentoring", stream, mtTutorActor, mtObservation(rec, "obs-tutor", mtTutor, mentoring.ObserverTutor, "2027-10-12", 2))
-	w.record(t, "mentoring", stream, mtStudentAct,
+	w.Record(t, "mentoring", stream, mtFaculty, mentoring.RecordTutorAssigned{RecordID: rec, TutorID: mtTutor})
+	w.Record(t, "mentoring", stream, mtMentorActor, mtObservation(rec, "obs-late", mtMentor, mentoring.ObserverMentor, "2027-10-20", 3))
+	w.Record(t, "mentoring", stream, mtTeacherA, mtObservation(rec, "obs-early", mtTeacher, mentoring.ObserverTeacher, "2027-10-06", 2))
+	w.Record(t, "mentoring", stream, mtTutorActor, mtObservation(rec, "obs-tutor", mtTutor, mentoring.ObserverTutor, "2027-10-12", 2))
+	w.Record(t, "mentoring", stream, mtStudentAct,
 		mentoring.ObservationAcknowledged{RecordID: rec, ObservationID: "obs-early", Response: "I will wait longer for answers"},
 		mentoring.ReflectionSubmitted{RecordID: rec, ReflectionID: "ref-1", Date: "2027-10-08", Text: "Finding my voice"})
-	w.record(t, "mentoring", stream, mtMentorActor,
+	w.Record(t, "mentoring", stream, mtMentorActor,
 		mentoring.MentoringMeetingLogged{RecordID: rec, MeetingID: "meet-1", MentorID: mtMentor, Date: "2027-10-07", Minutes: 40,
 			Topics: []string{"Questioning"}, Targets: []string{"Plan three questions"}},
 		mentoring.ConcernRaised{RecordID: rec, ConcernID: "con-1", RaisedBy: mtMentor, Category: "planning", Severity: "medium", Description: "Late plans"},
 		mentoring.ConcernResolved{RecordID: rec, ConcernID: "con-1", Note: "Plans on time since"},
 		mentoring.FinalAssessmentSubmitted{RecordID: rec, MentorID: mtMentor, Recommendation: "distinction", Summary: "Excellent growth",
 			MinimumOverride: "Tutor visit lost to a typhoon"})
-	w.record(t, "mentoring", stream, mtTutorActor,
+	w.Record(t, "mentoring", stream, mtTutorActor,
 		mentoring.AssessmentModerated{RecordID: rec, TutorID: mtTutor, Recommendation: "pass", Adjusted: true, Reason: "One tutor observation"})
 
 	other := mentoring.RecordIDFor(mtRound, mtOtherStudent)
-	w.record(t, "mentoring", "record-"+other, mtSystem,
+	w.Record(t, "mentoring", "record-"+other, mtSystem,
 		mentoring.RecordOpened{RecordID: other, RoundID: mtRound, StudentID: mtOtherStudent, SchoolID: mtSchoolB, Subject: "Mathematics",
 			Windows: []placement.Period{{From: "2027-10-04", To: "2027-11-26"}}},
 		mentoring.RecordMentorAssigned{RecordID: other, MentorID: mtMentorB})
@@ -186,59 +119,6 @@ func mtObservation(rec, id, observer, role, date string, planning int) mentoring
 		Content: mentoring.ObservationContent{Date: placement.Date(date), Class: "3A", Subject: "English", Topic: "Debate", FrameworkVersion: 1,
 			Ratings: map[string]int{"planning": planning, "management": 2}, Strengths: "Warm rapport", AreasForDevelopment: "Pace",
 			ActionPoints: []string{"Time each activity"}}}
-}
-
-// mtGraphQLError is an error of a response, with the code and field the
-// gateway's presenter gives it.
-type mtGraphQLError struct {
-	Message    string
-	Path       []any
-	Extensions struct{ Code, Field string }
-}
-
-// mtAsk runs query as actor (nil for no one) through the executable schema
-// and decodes its data into out.
-func (w *mtWorld) mtAsk(t *testing.T, actor *events.Actor, query string, out any, vars ...client.Option) []mtGraphQLError {
-	t.Helper()
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{DB: w.db}}))
-	srv.AddTransport(transport.POST{})
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		gerr := graphql.DefaultErrorPresenter(ctx, err)
-		var e *errs.Error
-		if errors.As(err, &e) {
-			gerr.Extensions = map[string]any{"code": string(e.Code), "field": e.Field}
-		}
-		return gerr
-	})
-	if actor != nil {
-		vars = append(vars, func(r *client.Request) { r.HTTP = r.HTTP.WithContext(auth.WithActor(r.HTTP.Context(), *actor)) })
-	}
-	resp, err := client.New(srv).RawPost(query, vars...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var problems []mtGraphQLError
-	if len(resp.Errors) > 0 {
-		if err := json.Unmarshal(resp.Errors, &problems); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data, err := json.Marshal(resp.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		t.Fatal(err)
-	}
-	return problems
-}
-
-func mtCodes(problems []mtGraphQLError) []string {
-	codes := make([]string, len(problems))
-	for i, p := range problems {
-		codes[i] = p.Extensions.Code
-	}
-	return codes
 }
 
 const mtStudentTeacherQuery = `query($id: ID!, $round: ID) {
@@ -313,10 +193,9 @@ type mtStudentTeacherData struct {
 
 func TestGivenAPlacementsMentoringWhenTheStudentTeacherReadsTheirViewThenTheyGetItAll(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	var got mtStudentTeacherData
-	if problems := w.mtAsk(t, &mtStudentAct, mtStudentTeacherQuery, &got, client.Var("id", mtStudent)); len(problems) > 0 {
-		t.Fatalf("errors: %+v", problems)
-	}
+	answer(t, gql, &mtStudentAct, mtStudentTeacherQuery, &got, client.Var("id", mtStudent))
 	v := got.StudentTeacher
 	if v == nil {
 		t.Fatal("no view")
@@ -376,10 +255,9 @@ func TestGivenAPlacementsMentoringWhenTheStudentTeacherReadsTheirViewThenTheyGet
 
 func TestGivenTwoRoundsWhenAnEarlierRoundIsAskedForThenItsRecordIsShown(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	var got mtStudentTeacherData
-	if problems := w.mtAsk(t, &mtStudentAct, mtStudentTeacherQuery, &got, client.Var("id", mtStudent), client.Var("round", mtEarlierRound)); len(problems) > 0 {
-		t.Fatalf("errors: %+v", problems)
-	}
+	answer(t, gql, &mtStudentAct, mtStudentTeacherQuery, &got, client.Var("id", mtStudent), client.Var("round", mtEarlierRound))
 	v := got.StudentTeacher
 	if v == nil || v.Round.ID != mtEarlierRound || len(v.Observations) != 0 || v.Assessment != nil || v.Windows[0].From != "2027-02-01" {
 		t.Errorf("view = %+v, want the earlier round's record", v)
@@ -388,6 +266,7 @@ func TestGivenTwoRoundsWhenAnEarlierRoundIsAskedForThenItsRecordIsShown(t *testi
 
 func TestWhenEachRoleReadsAStudentTeacherThenOnlyThoseWhoMayGetTheView(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	cases := []struct {
 		name    string
 		viewer  events.Actor
@@ -407,15 +286,15 @@ func TestWhenEachRoleReadsAStudentTeacherThenOnlyThoseWhoMayGetTheView(t *testin
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var got mtStudentTeacherData
-			problems := w.mtAsk(t, &c.viewer, mtStudentTeacherQuery, &got, client.Var("id", c.student))
+			codes := ask(t, gql, &c.viewer, mtStudentTeacherQuery, &got, client.Var("id", c.student))
 			if c.allowed {
-				if len(problems) > 0 || got.StudentTeacher == nil || got.StudentTeacher.StudentID != c.student {
-					t.Errorf("got %+v, errors %+v; want the view", got.StudentTeacher, problems)
+				if codes != nil || got.StudentTeacher == nil || got.StudentTeacher.StudentID != c.student {
+					t.Errorf("got %+v, errors %+v; want the view", got.StudentTeacher, codes)
 				}
 				return
 			}
-			if got.StudentTeacher != nil || !slices.Equal(mtCodes(problems), []string{"FORBIDDEN"}) {
-				t.Errorf("got %+v, errors %+v; want FORBIDDEN and no view", got.StudentTeacher, problems)
+			if got.StudentTeacher != nil || !slices.Equal(codes, []string{"FORBIDDEN"}) {
+				t.Errorf("got %+v, errors %+v; want FORBIDDEN and no view", got.StudentTeacher, codes)
 			}
 		})
 	}
@@ -423,35 +302,37 @@ func TestWhenEachRoleReadsAStudentTeacherThenOnlyThoseWhoMayGetTheView(t *testin
 
 func TestWhenAStudentTeacherWithNoRecordIsReadThenTheViewIsNullForThoseWhoSeeAllAndForbiddenForASchool(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	var got mtStudentTeacherData
-	if problems := w.mtAsk(t, &mtFaculty, mtStudentTeacherQuery, &got, client.Var("id", mtNobody)); len(problems) > 0 || got.StudentTeacher != nil {
-		t.Errorf("faculty: got %+v, errors %+v; want null", got.StudentTeacher, problems)
+	if codes := ask(t, gql, &mtFaculty, mtStudentTeacherQuery, &got, client.Var("id", mtNobody)); codes != nil || got.StudentTeacher != nil {
+		t.Errorf("faculty: got %+v, errors %+v; want null", got.StudentTeacher, codes)
 	}
-	problems := w.mtAsk(t, &mtCoordA, mtStudentTeacherQuery, &got, client.Var("id", mtNobody))
-	if !slices.Equal(mtCodes(problems), []string{"FORBIDDEN"}) {
-		t.Errorf("coordinator: errors %+v; want FORBIDDEN, which tells nothing of where anyone is placed", problems)
+	codes := ask(t, gql, &mtCoordA, mtStudentTeacherQuery, &got, client.Var("id", mtNobody))
+	if !slices.Equal(codes, []string{"FORBIDDEN"}) {
+		t.Errorf("coordinator: errors %+v; want FORBIDDEN, which tells nothing of where anyone is placed", codes)
 	}
 }
 
 func TestWhenArgumentsAreMalformedOrNoOneIsSignedInThenTheViewsRefuse(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	var got map[string]any
-	problems := w.mtAsk(t, &mtOffice, `{ studentTeacher(id: "dora") { recordId } }`, &got)
-	if len(problems) != 1 || problems[0].Extensions.Code != "VALIDATION" || problems[0].Extensions.Field != "id" {
-		t.Errorf("malformed id: %+v, want VALIDATION on id", problems)
+	codes := ask(t, gql, &mtOffice, `{ studentTeacher(id: "dora") { recordId } }`, &got)
+	if !slices.Equal(codes, []string{"VALIDATION id"}) {
+		t.Errorf("malformed id: %+v, want VALIDATION on id", codes)
 	}
-	problems = w.mtAsk(t, &mtOffice, `{ mentor(id: "`+mtMentor+`") { mentees(roundId: "last") { recordId } } }`, &got)
-	if len(problems) != 1 || problems[0].Extensions.Code != "VALIDATION" || problems[0].Extensions.Field != "roundId" {
-		t.Errorf("malformed roundId: %+v, want VALIDATION on roundId", problems)
+	codes = ask(t, gql, &mtOffice, `{ mentor(id: "`+mtMentor+`") { mentees(roundId: "last") { recordId } } }`, &got)
+	if !slices.Equal(codes, []string{"VALIDATION roundId"}) {
+		t.Errorf("malformed roundId: %+v, want VALIDATION on roundId", codes)
 	}
-	problems = w.mtAsk(t, &mtOffice, `{ competencyFramework(version: 0) { name } }`, &got)
-	if len(problems) != 1 || problems[0].Extensions.Code != "VALIDATION" || problems[0].Extensions.Field != "version" {
-		t.Errorf("version 0: %+v, want VALIDATION on version", problems)
+	codes = ask(t, gql, &mtOffice, `{ competencyFramework(version: 0) { name } }`, &got)
+	if !slices.Equal(codes, []string{"VALIDATION version"}) {
+		t.Errorf("version 0: %+v, want VALIDATION on version", codes)
 	}
 	for _, q := range []string{`{ studentTeacher(id: "` + mtStudent + `") { recordId } }`, `{ mentor(id: "` + mtMentor + `") { id } }`,
 		`{ mentoringPolicy { amendDays } }`, `{ competencyFramework { name } }`} {
-		if problems := w.mtAsk(t, nil, q, &got); !slices.Equal(mtCodes(problems), []string{"UNAUTHENTICATED"}) {
-			t.Errorf("%s without a viewer: %+v, want UNAUTHENTICATED", q, problems)
+		if codes := ask(t, gql, nil, q, &got); !slices.Equal(codes, []string{"UNAUTHENTICATED"}) {
+			t.Errorf("%s without a viewer: %+v, want UNAUTHENTICATED", q, codes)
 		}
 	}
 }
@@ -492,10 +373,9 @@ type mtMentorData struct {
 
 func TestWhenAMentorReadsTheirViewThenTheySeeTrainingAndMenteesWithTheObservationsDue(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	var got mtMentorData
-	if problems := w.mtAsk(t, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor)); len(problems) > 0 {
-		t.Fatalf("errors: %+v", problems)
-	}
+	answer(t, gql, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor))
 	m := got.Mentor
 	if m == nil || m.Name == nil || *m.Name != "Amy Wong" || m.School == nil || m.School.ID != mtSchoolA || m.School.Name != "Harbour View Secondary" {
 		t.Fatalf("mentor = %+v", m)
@@ -515,14 +395,15 @@ func TestWhenAMentorReadsTheirViewThenTheySeeTrainingAndMenteesWithTheObservatio
 	if before.ObservationsDue != 3 || before.LastObservedOn != nil || before.Name != nil {
 		t.Errorf("earlier round's mentee = %+v, want all 3 observations due and no name registered", before)
 	}
-	problems := w.mtAsk(t, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor), client.Var("round", mtEarlierRound))
-	if len(problems) > 0 || len(got.Mentor.Mentees) != 1 || got.Mentor.Mentees[0].Round.ID != mtEarlierRound {
-		t.Errorf("mentees in the earlier round = %+v, errors %+v", got.Mentor.Mentees, problems)
+	codes := ask(t, gql, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor), client.Var("round", mtEarlierRound))
+	if codes != nil || len(got.Mentor.Mentees) != 1 || got.Mentor.Mentees[0].Round.ID != mtEarlierRound {
+		t.Errorf("mentees in the earlier round = %+v, errors %+v", got.Mentor.Mentees, codes)
 	}
 }
 
 func TestWhenEachRoleReadsAMentorThenOnlyThoseWhoMayGetTheView(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	cases := []struct {
 		name    string
 		viewer  events.Actor
@@ -542,15 +423,15 @@ func TestWhenEachRoleReadsAMentorThenOnlyThoseWhoMayGetTheView(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var got mtMentorData
-			problems := w.mtAsk(t, &c.viewer, mtMentorQuery, &got, client.Var("id", c.mentor))
+			codes := ask(t, gql, &c.viewer, mtMentorQuery, &got, client.Var("id", c.mentor))
 			if c.allowed {
-				if len(problems) > 0 || got.Mentor == nil || got.Mentor.ID != c.mentor || len(got.Mentor.Mentees) != c.mentees {
-					t.Errorf("got %+v, errors %+v; want the view with %d mentees", got.Mentor, problems, c.mentees)
+				if codes != nil || got.Mentor == nil || got.Mentor.ID != c.mentor || len(got.Mentor.Mentees) != c.mentees {
+					t.Errorf("got %+v, errors %+v; want the view with %d mentees", got.Mentor, codes, c.mentees)
 				}
 				return
 			}
-			if got.Mentor != nil || !slices.Equal(mtCodes(problems), []string{"FORBIDDEN"}) {
-				t.Errorf("got %+v, errors %+v; want FORBIDDEN and no view", got.Mentor, problems)
+			if got.Mentor != nil || !slices.Equal(codes, []string{"FORBIDDEN"}) {
+				t.Errorf("got %+v, errors %+v; want FORBIDDEN and no view", got.Mentor, codes)
 			}
 		})
 	}
@@ -558,32 +439,32 @@ func TestWhenEachRoleReadsAMentorThenOnlyThoseWhoMayGetTheView(t *testing.T) {
 
 func TestGivenAMentorWithMenteesAtTwoSchoolsWhenACoordinatorReadsThemThenOnlyTheirSchoolsMenteesShow(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	// The mentor moved to school B and mentors there too.
 	moved := mentoring.RecordIDFor(mtEarlierRound, mtOtherStudent)
-	w.record(t, "mentoring", "record-"+moved, mtSystem,
+	w.Record(t, "mentoring", "record-"+moved, mtSystem,
 		mentoring.RecordOpened{RecordID: moved, RoundID: mtEarlierRound, StudentID: mtOtherStudent, SchoolID: mtSchoolB, Subject: "Mathematics",
 			Windows: []placement.Period{{From: "2027-02-01", To: "2027-03-12"}}},
 		mentoring.RecordMentorAssigned{RecordID: moved, MentorID: mtMentor})
 
 	var got mtMentorData
-	if problems := w.mtAsk(t, &mtCoordB, mtMentorQuery, &got, client.Var("id", mtMentor)); len(problems) > 0 {
-		t.Fatalf("errors: %+v", problems)
-	}
+	answer(t, gql, &mtCoordB, mtMentorQuery, &got, client.Var("id", mtMentor))
 	if got.Mentor == nil || got.Mentor.School == nil || got.Mentor.School.ID != mtSchoolB {
 		t.Fatalf("mentor = %+v, want them as school B knows them", got.Mentor)
 	}
 	if len(got.Mentor.Mentees) != 1 || got.Mentor.Mentees[0].SchoolID != mtSchoolB {
 		t.Errorf("mentees = %+v, want only the one at school B", got.Mentor.Mentees)
 	}
-	if problems := w.mtAsk(t, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor)); len(problems) > 0 || len(got.Mentor.Mentees) != 3 {
-		t.Errorf("the mentor themself: %d mentees, errors %+v; want all 3", len(got.Mentor.Mentees), problems)
+	if codes := ask(t, gql, &mtMentorActor, mtMentorQuery, &got, client.Var("id", mtMentor)); codes != nil || len(got.Mentor.Mentees) != 3 {
+		t.Errorf("the mentor themself: %d mentees, errors %+v; want all 3", len(got.Mentor.Mentees), codes)
 	}
 }
 
 func TestGivenAMentorTrainedAtTwoSchoolsWhenEachReadsThemThenAnotherSchoolsStaffSeeOnlyTheTrainingRecordedForTheirSchool(t *testing.T) {
 	w := newMentoringWorld(t)
+	gql := readClient(w)
 	// The mentor of school A also trained while teaching at school B.
-	w.record(t, "mentoring", "training-"+mtMentor, mtFaculty,
+	w.Record(t, "mentoring", "training-"+mtMentor, mtFaculty,
 		mentoring.MentorTrainingRecorded{TeacherID: mtMentor, SchoolID: mtSchoolB, Course: "Supportive supervisor", Level: "II", Issuer: "EdUHK",
 			CompletedOn: "2027-06-30", CertificateID: "SS-2"})
 
@@ -601,8 +482,8 @@ func TestGivenAMentorTrainedAtTwoSchoolsWhenEachReadsThemThenAnotherSchoolsStaff
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var got mtMentorData
-			if problems := w.mtAsk(t, &c.viewer, mtMentorQuery, &got, client.Var("id", mtMentor)); len(problems) > 0 || got.Mentor == nil {
-				t.Fatalf("got %+v, errors %+v", got.Mentor, problems)
+			if codes := ask(t, gql, &c.viewer, mtMentorQuery, &got, client.Var("id", mtMentor)); codes != nil || got.Mentor == nil {
+				t.Fatalf("got %+v, errors %+v", got.Mentor, codes)
 			}
 			var certificates []string
 			for _, tr := range got.Mentor.Trainings {
@@ -615,7 +496,8 @@ func TestGivenAMentorTrainedAtTwoSchoolsWhenEachReadsThemThenAnotherSchoolsStaff
 
 func TestGivenAPolicySetAndAFrameworkPublishedThenEveryoneReadsThemAndTheDefaultVersionStays(t *testing.T) {
 	w := newMentoringWorld(t)
-	w.record(t, "mentoring", "framework", mtFaculty, mentoring.FrameworkPublished{Version: 2, Name: "Revised competencies",
+	gql := readClient(w)
+	w.Record(t, "mentoring", "framework", mtFaculty, mentoring.FrameworkPublished{Version: 2, Name: "Revised competencies",
 		Domains: []mentoring.CompetencyDomain{{ID: "planning", Name: "Planning", Indicators: []string{"Sets objectives"}}},
 		Scale:   []mentoring.ScaleLevel{{Value: 1, Label: "not yet", Descriptor: "Not shown"}, {Value: 2, Label: "shown", Descriptor: "Shown"}}})
 	var got struct {
@@ -641,9 +523,7 @@ func TestGivenAPolicySetAndAFrameworkPublishedThenEveryoneReadsThemAndTheDefault
 	  first: competencyFramework(version: 1) { version }
 	  missing: competencyFramework(version: 9) { version }
 	}`
-	if problems := w.mtAsk(t, &mtOtherStuAct, query, &got); len(problems) > 0 {
-		t.Fatalf("errors: %+v", problems)
-	}
+	answer(t, gql, &mtOtherStuAct, query, &got)
 	if p := got.MentoringPolicy; p.MinMentorObservations != 3 || p.MinTutorObservations != 2 || p.AmendDays != 7 {
 		t.Errorf("policy = %+v", p)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"wsms/events"
 	"wsms/events/placement"
-	"wsms/gateway/graph"
 	"wsms/projections/placements"
 	"wsms/projections/projectiontest"
 )
@@ -113,7 +112,7 @@ func placementWorld(t *testing.T) *client.Client {
 		Placements:   []placement.Placement{{StudentID: "amy", SchoolID: "harbour", Subject: "English", Rank: 1, TravelMinutes: 10}},
 		Explanations: []placement.Explanation{{StudentID: "amy", SchoolID: "harbour", Rank: 1}},
 		Summary:      placement.AllocationSummary{Placed: 1, WorstRank: 1, RankCost: 1, TravelMinutes: 10}})
-	return client.New(server(&graph.Resolver{DB: h.DB}))
+	return readClient(h)
 }
 
 func plOpened(id, name string, year int) placement.PlacementRoundOpened {
@@ -373,16 +372,9 @@ func TestGivenNoViewerOrAnUnknownRoundWhenTheRoundIsAskedForThenItIsRefusedOrNul
 	same(t, "unknown round is null", v.PlacementRound == nil, true)
 }
 
+// plPage is a list of rounds or of registrations.
 type plPage struct {
-	TotalCount int
-	PageInfo   struct {
-		HasNextPage bool
-		EndCursor   *string
-	}
-	Edges []struct {
-		Cursor string
-		Node   struct{ ID, StudentID string }
-	}
+	page[struct{ ID, StudentID string }]
 }
 
 func (p plPage) ids() []string {

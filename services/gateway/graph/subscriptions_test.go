@@ -1,8 +1,6 @@
 package graph_test
 
 import (
-	"context"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -12,9 +10,8 @@ import (
 
 	"wsms/events"
 	"wsms/events/placement"
-	"wsms/gateway/graph"
-	"wsms/projections"
 	rmplacements "wsms/projections/placements"
+	"wsms/projections/projectiontest"
 )
 
 // The subscriptions' tests follow the round view live, over WebSocket, as
@@ -22,19 +19,19 @@ import (
 
 // liveRound is round r1, published: Harbour and Hillside offered English,
 // and Amy is placed at Harbour.
-func liveRound(t *testing.T) *liveReadModels {
+func liveRound(t *testing.T) *projectiontest.Harness {
 	t.Helper()
-	m := newLiveReadModels(t, rmplacements.Projection)
-	m.record(t, "placement", "round-r1", plOffice, plOpened("r1", "Practicum 2027/28", 2027))
+	h := projectiontest.New(t, rmplacements.Projection)
+	h.Record(t, "placement", "round-r1", plOffice, plOpened("r1", "Practicum 2027/28", 2027))
 	for _, s := range []events.Actor{harbourCoordinator, hillsideMentor} {
-		m.record(t, "placement", "offer-r1-"+s.SchoolID, s, plOffer("r1", s.SchoolID, s.SchoolID+" school", 2,
+		h.Record(t, "placement", "offer-r1-"+s.SchoolID, s, plOffer("r1", s.SchoolID, s.SchoolID+" school", 2,
 			placement.OfferedPlaces{Subject: "English", Places: 2}))
 	}
-	m.record(t, "placement", "student-r1-amy", plOffice, liveStudent("amy"))
-	m.record(t, "placement", "round-r1", plOffice, placement.AllocationRecorded{RoundID: "r1",
+	h.Record(t, "placement", "student-r1-amy", plOffice, liveStudent("amy"))
+	h.Record(t, "placement", "round-r1", plOffice, placement.AllocationRecorded{RoundID: "r1",
 		Placements: []placement.Placement{{StudentID: "amy", SchoolID: "harbour", Subject: "English", Rank: 1, TravelMinutes: 10}}},
 		placement.AllocationPublished{RoundID: "r1"})
-	return m
+	return h
 }
 
 func liveStudent(id string) placement.StudentTeacherRegistered {
@@ -63,21 +60,17 @@ const liveRoundSubscription = `subscription { placementRound(id: "r1") { registr
 
 // placeByHand registers a student-teacher and has the office place them
 // at school.
-func placeByHand(t *testing.T, m *liveReadModels, student, school string) {
+func placeByHand(t *testing.T, h *projectiontest.Harness, student, school string) {
 	t.Helper()
-	m.record(t, "placement", "student-r1-"+student, plOffice, liveStudent(student))
-	m.record(t, "placement", "round-r1", plOffice, placement.PlacementOverridden{RoundID: "r1", StudentID: student, SchoolID: school,
+	h.Record(t, "placement", "student-r1-"+student, plOffice, liveStudent(student))
+	h.Record(t, "placement", "round-r1", plOffice, placement.PlacementOverridden{RoundID: "r1", StudentID: student, SchoolID: school,
 		Subject: "English", Rank: 1, TravelMinutes: 20, Reason: "placed by hand"})
 }
 
 func TestGivenASchoolFollowingTheRoundWhenAnotherSchoolsPlacementChangesThenNothingIsSentUntilTheirOwnDoes(t *testing.T) {
 	t.Parallel()
-	m := liveRound(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	watcher := projections.NewWatcher(m.db, m.ps, slog.New(slog.DiscardHandler))
-	go func() { _ = watcher.Run(ctx) }()
-	c := client.New(server(&graph.Resolver{DB: m.db, Watcher: watcher}))
+	h := liveRound(t)
+	c := liveClient(t, h)
 
 	harbour := c.WebsocketWithPayload(liveRoundSubscription, asPayload(harbourCoordinator))
 	defer func() { _ = harbour.Close() }()
@@ -94,14 +87,14 @@ func TestGivenASchoolFollowingTheRoundWhenAnotherSchoolsPlacementChangesThenNoth
 	// Zed is placed at Hillside: the office sees it; Harbour, whose view
 	// it leaves as it was, is sent nothing, so when Harbour is sent
 	// something says nothing of other schools.
-	placeByHand(t, m, "zed", "hillside")
+	placeByHand(t, h, "zed", "hillside")
 	if err := next(t, office, &v); err != nil {
 		t.Fatal(err)
 	}
 	same(t, "the office sees Zed", v.ids(), []string{"amy", "zed"})
 	time.Sleep(time.Second) // Harbour's subscription has read the change too.
 
-	placeByHand(t, m, "yan", "harbour")
+	placeByHand(t, h, "yan", "harbour")
 	if err := next(t, harbour, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -110,10 +103,9 @@ func TestGivenASchoolFollowingTheRoundWhenAnotherSchoolsPlacementChangesThenNoth
 
 func TestGivenAViewerHoldingTenLiveSubscriptionsWhenTheySubscribeAgainThenItIsRefusedUntilOneEnds(t *testing.T) {
 	t.Parallel()
-	m := liveRound(t)
+	h := liveRound(t)
 	// A watcher that never runs: the subscriptions stay open, waiting.
-	watcher := projections.NewWatcher(m.db, nil, slog.New(slog.DiscardHandler))
-	c := client.New(server(&graph.Resolver{DB: m.db, Watcher: watcher}))
+	c := idleClient(h)
 	subscribe := func(a events.Actor) (*client.Subscription, error) {
 		sub := c.WebsocketWithPayload(liveRoundSubscription, asPayload(a))
 		var v liveRegistrations
