@@ -24,11 +24,8 @@ import (
 	"wsms/placement"
 	pd "wsms/placement/domain"
 	"wsms/platform/command"
-	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
 	"wsms/platform/relay"
-	"wsms/platform/service"
 	"wsms/platform/servicetest"
 	"wsms/projections"
 	"wsms/projections/readmodels"
@@ -68,23 +65,12 @@ type system struct {
 }
 
 func startSystem(b *testing.B) system {
-	s := system{namespace: natstest.Namespace()}
 	// Relays and the watcher each hold a connection for LISTEN, and every
 	// command and batch wants one besides: a pool as large as `wsms run`
 	// gives them, not dbtest's few.
-	cfg, err := pgxpool.ParseConfig(dbtest.URL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.MaxConns = 32
-	if s.db, err = pgxpool.NewWithConfig(context.Background(), cfg); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(s.db.Close)
-	s.nc = natstest.Start(b).Connect(b)
-	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
-		servicetest.Run(b, spec, s.db, s.nc, s.namespace)
-	}
+	e := servicetest.RunAll(b, 32, placement.Spec, mentoring.Spec, forum.Spec)
+	s := system{db: e.DB, nc: e.NATS, namespace: e.Namespace}
+	var err error
 	if s.js, err = jetstream.New(s.nc); err != nil {
 		b.Fatal(err)
 	}

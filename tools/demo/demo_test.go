@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 
 	"wsms/events"
 	ef "wsms/events/forum"
@@ -18,8 +17,6 @@ import (
 	"wsms/placement"
 	"wsms/platform/dbtest"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
-	"wsms/platform/service"
 	"wsms/platform/servicetest"
 	"wsms/tools/demo"
 )
@@ -27,29 +24,6 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 var serviceNames = []string{"placement", "mentoring", "forum"}
-
-// start runs the three services, with their process managers, on a fresh
-// database and NATS.
-func start(t *testing.T) (*pgxpool.Pool, *nats.Conn, string) {
-	t.Helper()
-	// Each service holds pool connections while it runs: room for all
-	// three and their commands, whatever the machine's CPU count.
-	cfg, err := pgxpool.ParseConfig(dbtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 16
-	db, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	nc, namespace := natstest.Start(t).Connect(t), natstest.Namespace()
-	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
-		servicetest.Run(t, spec, db, nc, namespace)
-	}
-	return db, nc, namespace
-}
 
 // recorded is every event of every service, by service.
 func recorded(t *testing.T, db *pgxpool.Pool) map[string][]events.Envelope {
@@ -108,7 +82,10 @@ func decode[T any](t *testing.T, e events.Envelope) T {
 // programme, delegates, practice, renewal agenda and a school accepted into
 // the partnership. Loading again records nothing new.
 func TestTheDemoLoadsALivingPartnershipOnce(t *testing.T) {
-	db, nc, namespace := start(t)
+	// The three services, with their process managers, on a fresh database
+	// and NATS.
+	sys := servicetest.RunAll(t, 16, placement.Spec, mentoring.Spec, forum.Spec)
+	db, nc, namespace := sys.DB, sys.NATS, sys.Namespace
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

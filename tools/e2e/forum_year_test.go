@@ -22,8 +22,6 @@ import (
 	"wsms/platform/dbtest"
 	"wsms/platform/errs"
 	"wsms/platform/eventstore"
-	"wsms/platform/natstest"
-	"wsms/platform/service"
 	"wsms/platform/servicetest"
 )
 
@@ -36,28 +34,12 @@ type system struct {
 	namespace string
 }
 
+// start runs every service, with its process managers, on a fresh database
+// and NATS.
 func start(t *testing.T) system {
 	t.Helper()
-	// Each service holds pool connections for as long as it runs (its
-	// relay's listener among them): the pool has room for every service and
-	// its commands whatever the machine's CPU count, which sizes pgxpool's
-	// default.
-	cfg, err := pgxpool.ParseConfig(dbtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 16
-	db, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	s := system{db: db, namespace: natstest.Namespace()}
-	s.nc = natstest.Start(t).Connect(t)
-	for _, spec := range []service.Spec{placement.Spec, mentoring.Spec, forum.Spec} {
-		servicetest.Run(t, spec, s.db, s.nc, s.namespace)
-	}
-	return s
+	e := servicetest.RunAll(t, 16, placement.Spec, mentoring.Spec, forum.Spec)
+	return system{db: e.DB, nc: e.NATS, namespace: e.Namespace}
 }
 
 func (s system) try(svc, name string, actor events.Actor, c any) error {

@@ -24,9 +24,30 @@ type Env struct {
 // NewEnv gives the test a fresh database and a NATS of its own.
 func NewEnv(t testing.TB) Env {
 	t.Helper()
+	return newEnv(t, 0)
+}
+
+// newEnv is NewEnv with a pool of maxConns connections (pgxpool's default
+// when 0).
+func newEnv(t testing.TB, maxConns int32) Env {
+	t.Helper()
 	ns := natstest.Start(t)
 	e := Env{DBURL: dbtest.URL(t), NATSURL: ns.URL, Namespace: natstest.Namespace(), NATS: ns.Connect(t)}
-	e.connectDB(t)
+	e.connectDB(t, maxConns)
+	return e
+}
+
+// RunAll starts specs together, as one system, on a fresh database and a
+// NATS of the test's own, until the test ends. Each service holds pool
+// connections for as long as it runs (its relay's listener among them):
+// the pool has maxConns, room for every service and its commands whatever
+// the machine's CPU count, which sizes pgxpool's default.
+func RunAll(t testing.TB, maxConns int32, specs ...service.Spec) Env {
+	t.Helper()
+	e := newEnv(t, maxConns)
+	for _, spec := range specs {
+		Run(t, spec, e.DB, e.NATS, e.Namespace)
+	}
 	return e
 }
 
@@ -45,7 +66,7 @@ func (e Env) ChildVars(keysAndValues ...string) map[string]string {
 func ChildEnv(t testing.TB) Env {
 	t.Helper()
 	e := Env{DBURL: crashtest.Env("DB"), NATSURL: crashtest.Env("NATS"), Namespace: crashtest.Env("NS")}
-	e.connectDB(t)
+	e.connectDB(t, 0)
 	nc, err := nats.Connect(e.NATSURL)
 	if err != nil {
 		t.Fatal(err)
@@ -54,9 +75,18 @@ func ChildEnv(t testing.TB) Env {
 	return e
 }
 
-func (e *Env) connectDB(t testing.TB) {
+// connectDB opens a pool of maxConns connections to the database (pgxpool's
+// default when 0).
+func (e *Env) connectDB(t testing.TB, maxConns int32) {
 	t.Helper()
-	db, err := pgxpool.New(context.Background(), e.DBURL)
+	cfg, err := pgxpool.ParseConfig(e.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	db, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
