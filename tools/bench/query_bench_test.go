@@ -41,8 +41,8 @@ const (
   round { id name schoolYear status }
   fillRate { subject offered placed confirmed rate } englishPlaces { offered placed }
   unplaced { id name subjects reason } observationCoverage { records meetingMinimum share }
-  studentsAtRisk { id name schoolId subject reasons }
-  renewalsDue { schoolId schoolName agreementId lastSchoolYear onForumAgenda }
+  studentsAtRisk { totalCount edges { node { id name schoolId subject reasons } } }
+  renewalsDue { totalCount edges { node { schoolId schoolName agreementId lastSchoolYear onForumAgenda } } }
   forumAttendance { year registered attended schools } } }`
 	studentTeacherQuery = `query($id: ID!, $round: ID) { studentTeacher(id: $id, roundId: $round) {
   recordId studentId name round { id name } placement { schoolId schoolName subject status }

@@ -7,7 +7,34 @@ package graph
 
 import (
 	"context"
+	"fmt"
 )
+
+func (r *facultyDashboardResolver) StudentsAtRisk(ctx context.Context, obj *FacultyDashboard, first *int, after *string) (*StudentAtRiskConnection, error) {
+	key := func(s StudentAtRisk) []string { return []string{s.Name, s.ID} }
+	p, err := pageOf(obj.StudentsAtRisk, key, first, after)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := edgesOf(p, key, func(cursor string, s *StudentAtRisk) StudentAtRiskEdge {
+		return StudentAtRiskEdge{Cursor: cursor, Node: s}
+	})
+	return &StudentAtRiskConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
+}
+
+func (r *facultyDashboardResolver) RenewalsDue(ctx context.Context, obj *FacultyDashboard, first *int, after *string) (*RenewalDueConnection, error) {
+	// Years are written with the same number of digits, so that they
+	// order as text as they do as numbers.
+	key := func(d RenewalDue) []string {
+		return []string{fmt.Sprintf("%06d", d.LastSchoolYear), d.SchoolName, d.AgreementID}
+	}
+	p, err := pageOf(obj.RenewalsDue, key, first, after)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := edgesOf(p, key, func(cursor string, d *RenewalDue) RenewalDueEdge { return RenewalDueEdge{Cursor: cursor, Node: d} })
+	return &RenewalDueConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
+}
 
 func (r *queryResolver) SchoolDashboard(ctx context.Context, schoolID string, roundID *string) (*SchoolDashboard, error) {
 	return r.schoolDashboard(ctx, schoolID, roundID)
@@ -35,6 +62,11 @@ func (r *subscriptionResolver) PlacementRound(ctx context.Context, id string) (<
 	}, r.roundShows)
 }
 
+func (r *Resolver) FacultyDashboard() FacultyDashboardResolver { return &facultyDashboardResolver{r} }
+
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
-type subscriptionResolver struct{ *Resolver }
+type (
+	facultyDashboardResolver struct{ *Resolver }
+	subscriptionResolver     struct{ *Resolver }
+)

@@ -215,6 +215,42 @@ const policyColumns = `(SELECT min_mentor_observations FROM rm_mentoring.policy)
 
 // queueRows queues query on b, to collect its rows into *out with scan when
 // the batch runs.
+// pageOf pages items the faculty dashboard read whole (it needs them all
+// to order and count them, and to compare them for its subscription): the
+// items after the after cursor in the order of their keys, at most first.
+// Only a page is sent, so a round with hundreds at risk answers quickly.
+func pageOf[T any](items []T, key func(T) []string, first *int, after *string) (page[T], error) {
+	size, err := pageSize(first)
+	if err != nil {
+		return page[T]{}, err
+	}
+	items = slices.SortedStableFunc(slices.Values(items), func(a, b T) int { return slices.Compare(key(a), key(b)) })
+	start := 0
+	if after != nil && len(items) > 0 {
+		from, err := decodeCursor(after, len(key(items[0])))
+		if err != nil {
+			return page[T]{}, err
+		}
+		start, _ = slices.BinarySearchFunc(items, from, func(item T, k []string) int { return slices.Compare(key(item), k) })
+		if start < len(items) && slices.Equal(key(items[start]), from) {
+			start++
+		}
+	}
+	end := min(start+size, len(items))
+	return page[T]{total: len(items), items: items[start:end], more: end < len(items)}, nil
+}
+
+// edgesOf makes the edges of a page read by pageOf, and where it ends.
+func edgesOf[T, E any](p page[T], key func(T) []string, edge func(cursor string, node *T) E) ([]E, *PageInfo) {
+	edges := make([]E, len(p.items))
+	cursors := make([]string, len(p.items))
+	for i := range p.items {
+		cursors[i] = encodeCursor(key(p.items[i])...)
+		edges[i] = edge(cursors[i], &p.items[i])
+	}
+	return edges, p.info(len(edges), func(i int) string { return cursors[i] })
+}
+
 // sendTogether runs batches at once, each on a connection of its own.
 func sendTogether(ctx context.Context, db *pgxpool.Pool, batches ...*pgx.Batch) error {
 	failed := make([]error, len(batches))

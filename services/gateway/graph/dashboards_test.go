@@ -2,9 +2,12 @@ package graph_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/99designs/gqlgen/client"
 
 	"wsms/events"
 	"wsms/events/forum"
@@ -200,9 +203,17 @@ const facultyDashboardFields = `
 	englishPlaces { offered placed }
 	unplaced { id name subjects reason }
 	observationCoverage { records meetingMinimum share }
-	studentsAtRisk { id name schoolId subject reasons }
-	renewalsDue { schoolId schoolName agreementId lastSchoolYear onForumAgenda }
+	studentsAtRisk { totalCount edges { node { id name schoolId subject reasons } } }
+	renewalsDue { totalCount edges { node { schoolId schoolName agreementId lastSchoolYear onForumAgenda } } }
 	forumAttendance { year registered attended schools }`
+
+// facultyAnswer is the faculty dashboard as a client reads it: its long
+// lists come a page at a time.
+type facultyAnswer struct {
+	graph.FacultyDashboard
+	StudentsAtRisk page[graph.StudentAtRisk] `json:"studentsAtRisk"`
+	RenewalsDue    page[graph.RenewalDue]    `json:"renewalsDue"`
+}
 
 func TestGivenARoundWhenASchoolReadsItsDashboardThenItSeesItsTermPlacesStudentTeachersConcernsAndForumYears(t *testing.T) {
 	t.Parallel()
@@ -268,7 +279,7 @@ func TestGivenARoundWhenTheFacultyReadsItsDashboardThenItSeesFillRateUnplacedCov
 	w, _ := dsWorld(t)
 	c := readClient(w)
 
-	var resp struct{ FacultyDashboard graph.FacultyDashboard }
+	var resp struct{ FacultyDashboard facultyAnswer }
 	answer(t, c, &faculty, `{ facultyDashboard(roundId: "r1") {`+facultyDashboardFields+`} }`, &resp)
 	d := resp.FacultyDashboard
 	same(t, "round", d.Round, graph.DashboardRound{ID: "r1", Name: "2027/28 practicum", SchoolYear: 2027, Status: "published"})
@@ -284,13 +295,13 @@ func TestGivenARoundWhenTheFacultyReadsItsDashboardThenItSeesFillRateUnplacedCov
 		{ID: "st5", Name: "Eve Eng", Subjects: []string{"Physics"}, Reason: "no school teaches Physics within 60 minutes"},
 	})
 	same(t, "observation coverage", d.ObservationCoverage, graph.ObservationCoverage{Records: 4, MeetingMinimum: 1, Share: 0.25})
-	same(t, "students at risk", d.StudentsAtRisk, []graph.StudentAtRisk{
+	same(t, "students at risk", d.StudentsAtRisk.nodes(), []graph.StudentAtRisk{
 		{ID: "st1", Name: "Amy Au", SchoolID: "s1", Subject: "English Language", Reasons: []string{"1 open concern"}},
 		{ID: "st2", Name: "Ben Bo", SchoolID: "s1", Subject: "Mathematics", Reasons: []string{
 			"2 of 4 observations by the school's teachers and 1 of 2 by the tutor when the practicum ended on 2021-03-15"}},
 		{ID: "st6", Name: "Fay Fung", SchoolID: "s2", Subject: "Chinese", Reasons: []string{"final recommendation: fail"}},
 	})
-	same(t, "renewals due", d.RenewalsDue, []graph.RenewalDue{
+	same(t, "renewals due", d.RenewalsDue.nodes(), []graph.RenewalDue{
 		{SchoolID: "s3", SchoolName: "Tai Po Primary", AgreementID: "a3", LastSchoolYear: 2026},
 		{SchoolID: "s2", SchoolName: "Sha Tin Secondary", AgreementID: "a2", LastSchoolYear: 2027, OnForumAgenda: true},
 	})
@@ -521,11 +532,42 @@ func TestGivenAStudentRegisteredAfterTheAllocationWhenTheFacultyReadsItsDashboar
 		Name: "Hal Hui", Email: "st9@hku.hk", Level: placement.Primary, Subjects: []string{"Mathematics"}, HomeDistrict: "Sha Tin"})
 	c := readClient(w)
 
-	var resp struct{ FacultyDashboard graph.FacultyDashboard }
+	var resp struct{ FacultyDashboard facultyAnswer }
 	answer(t, c, &faculty, `{ facultyDashboard(roundId: "r1") { unplaced { id name subjects reason } } }`, &resp)
 	same(t, "unplaced", resp.FacultyDashboard.Unplaced, []graph.UnplacedStudent{
 		{ID: "st4", Name: "Dee Dai", Subjects: []string{"English Language"}, Reason: "no other school has an English Language place"},
 		{ID: "st5", Name: "Eve Eng", Subjects: []string{"Physics"}, Reason: "no school teaches Physics within 60 minutes"},
 		{ID: "st9", Name: "Hal Hui", Subjects: []string{"Mathematics"}, Reason: "registered after the allocation ran"},
 	})
+}
+
+func TestGivenStudentsAtRiskWhenTheFacultyPagesThroughThemThenEachComesOnceInOrder(t *testing.T) {
+	t.Parallel()
+	w, _ := dsWorld(t)
+	c := readClient(w)
+	var seen []string
+	var after *string
+	for range 3 {
+		var resp struct{ FacultyDashboard facultyAnswer }
+		answer(t, c, &faculty, `query($after: String) { facultyDashboard(roundId: "r1") {
+			studentsAtRisk(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } } }`,
+			&resp, client.Var("after", after))
+		page := resp.FacultyDashboard.StudentsAtRisk
+		if page.TotalCount != 3 {
+			t.Fatalf("total count %d, want 3", page.TotalCount)
+		}
+		for _, n := range page.nodes() {
+			seen = append(seen, n.ID)
+		}
+		if !page.PageInfo.HasNextPage {
+			break
+		}
+		after = page.PageInfo.EndCursor
+	}
+	same(t, "students at risk, page by page", seen, []string{"st1", "st2", "st6"})
+
+	var refused struct{ FacultyDashboard facultyAnswer }
+	if codes := ask(t, c, &faculty, `{ facultyDashboard(roundId: "r1") { studentsAtRisk(first: 0) { totalCount } } }`, &refused); !slices.Contains(codes, "VALIDATION first") {
+		t.Fatalf("a page of 0: %v, want VALIDATION on first", codes)
+	}
 }

@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	FacultyDashboard() FacultyDashboardResolver
 	FeedbackSummary() FeedbackSummaryResolver
 	ForumView() ForumViewResolver
 	MentorView() MentorViewResolver
@@ -159,9 +160,9 @@ type ComplexityRoot struct {
 		FillRate            func(childComplexity int) int
 		ForumAttendance     func(childComplexity int) int
 		ObservationCoverage func(childComplexity int) int
-		RenewalsDue         func(childComplexity int) int
+		RenewalsDue         func(childComplexity int, first *int, after *string) int
 		Round               func(childComplexity int) int
-		StudentsAtRisk      func(childComplexity int) int
+		StudentsAtRisk      func(childComplexity int, first *int, after *string) int
 		Unplaced            func(childComplexity int) int
 	}
 
@@ -577,6 +578,17 @@ type ComplexityRoot struct {
 		SchoolName     func(childComplexity int) int
 	}
 
+	RenewalDueConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RenewalDueEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	RoundPlacement struct {
 		Exception      func(childComplexity int) int
 		MentorID       func(childComplexity int) int
@@ -697,6 +709,17 @@ type ComplexityRoot struct {
 		Subject  func(childComplexity int) int
 	}
 
+	StudentAtRiskConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StudentAtRiskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	StudentReflection struct {
 		Date        func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -801,6 +824,10 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type FacultyDashboardResolver interface {
+	StudentsAtRisk(ctx context.Context, obj *FacultyDashboard, first *int, after *string) (*StudentAtRiskConnection, error)
+	RenewalsDue(ctx context.Context, obj *FacultyDashboard, first *int, after *string) (*RenewalDueConnection, error)
+}
 type FeedbackSummaryResolver interface {
 	Comments(ctx context.Context, obj *FeedbackSummary, first *int, after *string) (*FeedbackCommentConnection, error)
 }
@@ -1364,7 +1391,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.FacultyDashboard.RenewalsDue(childComplexity), true
+		args, err := ec.field_FacultyDashboard_renewalsDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.RenewalsDue(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "FacultyDashboard.round":
 		if e.ComplexityRoot.FacultyDashboard.Round == nil {
 			break
@@ -1376,7 +1408,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.FacultyDashboard.StudentsAtRisk(childComplexity), true
+		args, err := ec.field_FacultyDashboard_studentsAtRisk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FacultyDashboard.StudentsAtRisk(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "FacultyDashboard.unplaced":
 		if e.ComplexityRoot.FacultyDashboard.Unplaced == nil {
 			break
@@ -3424,6 +3461,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RenewalDue.SchoolName(childComplexity), true
 
+	case "RenewalDueConnection.edges":
+		if e.ComplexityRoot.RenewalDueConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDueConnection.Edges(childComplexity), true
+	case "RenewalDueConnection.pageInfo":
+		if e.ComplexityRoot.RenewalDueConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDueConnection.PageInfo(childComplexity), true
+	case "RenewalDueConnection.totalCount":
+		if e.ComplexityRoot.RenewalDueConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDueConnection.TotalCount(childComplexity), true
+
+	case "RenewalDueEdge.cursor":
+		if e.ComplexityRoot.RenewalDueEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDueEdge.Cursor(childComplexity), true
+	case "RenewalDueEdge.node":
+		if e.ComplexityRoot.RenewalDueEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewalDueEdge.Node(childComplexity), true
+
 	case "RoundPlacement.exception":
 		if e.ComplexityRoot.RoundPlacement.Exception == nil {
 			break
@@ -3888,6 +3957,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudentAtRisk.Subject(childComplexity), true
+
+	case "StudentAtRiskConnection.edges":
+		if e.ComplexityRoot.StudentAtRiskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRiskConnection.Edges(childComplexity), true
+	case "StudentAtRiskConnection.pageInfo":
+		if e.ComplexityRoot.StudentAtRiskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRiskConnection.PageInfo(childComplexity), true
+	case "StudentAtRiskConnection.totalCount":
+		if e.ComplexityRoot.StudentAtRiskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRiskConnection.TotalCount(childComplexity), true
+
+	case "StudentAtRiskEdge.cursor":
+		if e.ComplexityRoot.StudentAtRiskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRiskEdge.Cursor(childComplexity), true
+	case "StudentAtRiskEdge.node":
+		if e.ComplexityRoot.StudentAtRiskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudentAtRiskEdge.Node(childComplexity), true
 
 	case "StudentReflection.date":
 		if e.ComplexityRoot.StudentReflection.Date == nil {
@@ -5160,10 +5261,10 @@ type FacultyDashboard {
   "Student-teachers of the round the allocation left without a school, by name."
   unplaced: [UnplacedStudent!]!
   observationCoverage: ObservationCoverage!
-  "Student-teachers whose practicum is at risk, by name, each with why."
-  studentsAtRisk: [StudentAtRisk!]!
-  "Partnership agreements due for renewal by the round's school year, earliest first."
-  renewalsDue: [RenewalDue!]!
+  "Student-teachers whose practicum is at risk, by name, each with why: a page of them."
+  studentsAtRisk(first: Int = 50, after: String): StudentAtRiskConnection!
+  "Partnership agreements due for renewal by the round's school year, earliest first: a page of them."
+  renewalsDue(first: Int = 50, after: String): RenewalDueConnection!
   "The partnership forum of the round's school year; null when none is scheduled."
   forumAttendance: ForumAttendance
 }
@@ -5200,6 +5301,30 @@ type ObservationCoverage {
   meetingMinimum: Int!
   "meetingMinimum / records; 0 when there are no records."
   share: Float!
+}
+
+"Student-teachers at risk, a page at a time."
+type StudentAtRiskConnection {
+  edges: [StudentAtRiskEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type StudentAtRiskEdge {
+  cursor: String!
+  node: StudentAtRisk!
+}
+
+"Agreements due for renewal, a page at a time."
+type RenewalDueConnection {
+  edges: [RenewalDueEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RenewalDueEdge {
+  cursor: String!
+  node: RenewalDue!
 }
 
 """
@@ -7138,6 +7263,28 @@ func (ec *executionContext) childFields_RenewalDue(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RenewalDue", field.Name)
 }
 
+func (ec *executionContext) childFields_RenewalDueConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RenewalDueConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RenewalDueConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RenewalDueConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RenewalDueConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RenewalDueEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RenewalDueEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RenewalDueEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RenewalDueEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_RoundPlacement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "schoolId":
@@ -7376,6 +7523,28 @@ func (ec *executionContext) childFields_StudentAtRisk(ctx context.Context, field
 		return ec.fieldContext_StudentAtRisk_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StudentAtRisk", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentAtRiskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StudentAtRiskConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StudentAtRiskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StudentAtRiskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentAtRiskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StudentAtRiskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StudentAtRiskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StudentAtRiskEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudentAtRiskEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_StudentReflection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7679,6 +7848,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_FacultyDashboard_renewalsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_FacultyDashboard_studentsAtRisk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_FeedbackSummary_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -11383,25 +11596,37 @@ func (ec *executionContext) _FacultyDashboard_studentsAtRisk(ctx context.Context
 			return ec.fieldContext_FacultyDashboard_studentsAtRisk(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StudentsAtRisk, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FacultyDashboard().StudentsAtRisk(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []StudentAtRisk) graphql.Marshaler {
-			return ec.marshalNStudentAtRisk2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *StudentAtRiskConnection) graphql.Marshaler {
+			return ec.marshalNStudentAtRiskConnection2ᚖwsmsᚋgatewayᚋgraphᚐStudentAtRiskConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_FacultyDashboard_studentsAtRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_FacultyDashboard_studentsAtRisk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "FacultyDashboard",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_StudentAtRisk(ctx, field)
+			return ec.childFields_StudentAtRiskConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FacultyDashboard_studentsAtRisk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11415,25 +11640,37 @@ func (ec *executionContext) _FacultyDashboard_renewalsDue(ctx context.Context, f
 			return ec.fieldContext_FacultyDashboard_renewalsDue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RenewalsDue, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FacultyDashboard().RenewalsDue(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []RenewalDue) graphql.Marshaler {
-			return ec.marshalNRenewalDue2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *RenewalDueConnection) graphql.Marshaler {
+			return ec.marshalNRenewalDueConnection2ᚖwsmsᚋgatewayᚋgraphᚐRenewalDueConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_FacultyDashboard_renewalsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_FacultyDashboard_renewalsDue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "FacultyDashboard",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RenewalDue(ctx, field)
+			return ec.childFields_RenewalDueConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FacultyDashboard_renewalsDue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19597,6 +19834,148 @@ func (ec *executionContext) fieldContext_RenewalDue_onForumAgenda(_ context.Cont
 	return graphql.NewScalarFieldContext("RenewalDue", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _RenewalDueConnection_edges(ctx context.Context, field graphql.CollectedField, obj *RenewalDueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDueConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []RenewalDueEdge) graphql.Marshaler {
+			return ec.marshalNRenewalDueEdge2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDueConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RenewalDueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RenewalDueEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RenewalDueConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *RenewalDueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDueConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDueConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RenewalDueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RenewalDueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *RenewalDueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDueConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDueConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RenewalDueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *RenewalDueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDueEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDueEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RenewalDueEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RenewalDueEdge_node(ctx context.Context, field graphql.CollectedField, obj *RenewalDueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewalDueEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *RenewalDue) graphql.Marshaler {
+			return ec.marshalNRenewalDue2ᚖwsmsᚋgatewayᚋgraphᚐRenewalDue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewalDueEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RenewalDueEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RenewalDue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RoundPlacement_schoolId(ctx context.Context, field graphql.CollectedField, obj *RoundPlacement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21491,6 +21870,148 @@ func (ec *executionContext) _StudentAtRisk_reasons(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_StudentAtRisk_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StudentAtRisk", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentAtRiskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *StudentAtRiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRiskConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []StudentAtRiskEdge) graphql.Marshaler {
+			return ec.marshalNStudentAtRiskEdge2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRiskConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentAtRiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentAtRiskEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentAtRiskConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *StudentAtRiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRiskConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖwsmsᚋgatewayᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRiskConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentAtRiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudentAtRiskConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *StudentAtRiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRiskConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRiskConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRiskConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StudentAtRiskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *StudentAtRiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRiskEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRiskEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudentAtRiskEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudentAtRiskEdge_node(ctx context.Context, field graphql.CollectedField, obj *StudentAtRiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudentAtRiskEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StudentAtRisk) graphql.Marshaler {
+			return ec.marshalNStudentAtRisk2ᚖwsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudentAtRiskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudentAtRiskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudentAtRisk(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StudentReflection_id(ctx context.Context, field graphql.CollectedField, obj *StudentReflection) (ret graphql.Marshaler) {
@@ -28447,42 +28968,44 @@ func (ec *executionContext) _FacultyDashboard(ctx context.Context, sel ast.Selec
 		case "round":
 			out.Values[i] = ec._FacultyDashboard_round(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fillRate":
 			out.Values[i] = ec._FacultyDashboard_fillRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "englishPlaces":
 			out.Values[i] = ec._FacultyDashboard_englishPlaces(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unplaced":
 			out.Values[i] = ec._FacultyDashboard_unplaced(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "observationCoverage":
 			out.Values[i] = ec._FacultyDashboard_observationCoverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "studentsAtRisk":
-			out.Values[i] = ec._FacultyDashboard_studentsAtRisk(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FacultyDashboard_studentsAtRisk(ctx, field, obj)
+				})
 		case "renewalsDue":
-			out.Values[i] = ec._FacultyDashboard_renewalsDue(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FacultyDashboard_renewalsDue(ctx, field, obj)
+				})
 		case "forumAttendance":
 			out.Values[i] = ec._FacultyDashboard_forumAttendance(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31282,6 +31805,87 @@ func (ec *executionContext) _RenewalDue(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var renewalDueConnectionImplementors = []string{"RenewalDueConnection"}
+
+func (ec *executionContext) _RenewalDueConnection(ctx context.Context, sel ast.SelectionSet, obj *RenewalDueConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, renewalDueConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RenewalDueConnection")
+		case "edges":
+			out.Values[i] = ec._RenewalDueConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RenewalDueConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RenewalDueConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var renewalDueEdgeImplementors = []string{"RenewalDueEdge"}
+
+func (ec *executionContext) _RenewalDueEdge(ctx context.Context, sel ast.SelectionSet, obj *RenewalDueEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, renewalDueEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RenewalDueEdge")
+		case "cursor":
+			out.Values[i] = ec._RenewalDueEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RenewalDueEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var roundPlacementImplementors = []string{"RoundPlacement"}
 
 func (ec *executionContext) _RoundPlacement(ctx context.Context, sel ast.SelectionSet, obj *RoundPlacement) graphql.Marshaler {
@@ -32057,6 +32661,87 @@ func (ec *executionContext) _StudentAtRisk(ctx context.Context, sel ast.Selectio
 			}
 		case "reasons":
 			out.Values[i] = ec._StudentAtRisk_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentAtRiskConnectionImplementors = []string{"StudentAtRiskConnection"}
+
+func (ec *executionContext) _StudentAtRiskConnection(ctx context.Context, sel ast.SelectionSet, obj *StudentAtRiskConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentAtRiskConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentAtRiskConnection")
+		case "edges":
+			out.Values[i] = ec._StudentAtRiskConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StudentAtRiskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StudentAtRiskConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var studentAtRiskEdgeImplementors = []string{"StudentAtRiskEdge"}
+
+func (ec *executionContext) _StudentAtRiskEdge(ctx context.Context, sel ast.SelectionSet, obj *StudentAtRiskEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studentAtRiskEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudentAtRiskEdge")
+		case "cursor":
+			out.Values[i] = ec._StudentAtRiskEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StudentAtRiskEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33995,15 +34680,31 @@ func (ec *executionContext) unmarshalNRenewPartnershipAgreementInput2map(ctx con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRenewalDue2wsmsᚋgatewayᚋgraphᚐRenewalDue(ctx context.Context, sel ast.SelectionSet, v RenewalDue) graphql.Marshaler {
-	return ec._RenewalDue(ctx, sel, &v)
+func (ec *executionContext) marshalNRenewalDue2ᚖwsmsᚋgatewayᚋgraphᚐRenewalDue(ctx context.Context, sel ast.SelectionSet, v *RenewalDue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RenewalDue!")
+		return graphql.Null
+	}
+	return ec._RenewalDue(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRenewalDue2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueᚄ(ctx context.Context, sel ast.SelectionSet, v []RenewalDue) graphql.Marshaler {
+func (ec *executionContext) marshalNRenewalDueConnection2ᚖwsmsᚋgatewayᚋgraphᚐRenewalDueConnection(ctx context.Context, sel ast.SelectionSet, v *RenewalDueConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RenewalDueConnection!")
+		return graphql.Null
+	}
+	return ec._RenewalDueConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRenewalDueEdge2wsmsᚋgatewayᚋgraphᚐRenewalDueEdge(ctx context.Context, sel ast.SelectionSet, v RenewalDueEdge) graphql.Marshaler {
+	return ec._RenewalDueEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRenewalDueEdge2ᚕwsmsᚋgatewayᚋgraphᚐRenewalDueEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []RenewalDueEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRenewalDue2wsmsᚋgatewayᚋgraphᚐRenewalDue(ctx, sel, v[i])
+		return ec.marshalNRenewalDueEdge2wsmsᚋgatewayᚋgraphᚐRenewalDueEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34262,15 +34963,31 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNStudentAtRisk2wsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx context.Context, sel ast.SelectionSet, v StudentAtRisk) graphql.Marshaler {
-	return ec._StudentAtRisk(ctx, sel, &v)
+func (ec *executionContext) marshalNStudentAtRisk2ᚖwsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx context.Context, sel ast.SelectionSet, v *StudentAtRisk) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudentAtRisk!")
+		return graphql.Null
+	}
+	return ec._StudentAtRisk(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStudentAtRisk2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentAtRisk) graphql.Marshaler {
+func (ec *executionContext) marshalNStudentAtRiskConnection2ᚖwsmsᚋgatewayᚋgraphᚐStudentAtRiskConnection(ctx context.Context, sel ast.SelectionSet, v *StudentAtRiskConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudentAtRiskConnection!")
+		return graphql.Null
+	}
+	return ec._StudentAtRiskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStudentAtRiskEdge2wsmsᚋgatewayᚋgraphᚐStudentAtRiskEdge(ctx context.Context, sel ast.SelectionSet, v StudentAtRiskEdge) graphql.Marshaler {
+	return ec._StudentAtRiskEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudentAtRiskEdge2ᚕwsmsᚋgatewayᚋgraphᚐStudentAtRiskEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []StudentAtRiskEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStudentAtRisk2wsmsᚋgatewayᚋgraphᚐStudentAtRisk(ctx, sel, v[i])
+		return ec.marshalNStudentAtRiskEdge2wsmsᚋgatewayᚋgraphᚐStudentAtRiskEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

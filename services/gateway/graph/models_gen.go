@@ -203,6 +203,18 @@ type PlacementRoundEdge struct {
 type Query struct {
 }
 
+// Agreements due for renewal, a page at a time.
+type RenewalDueConnection struct {
+	Edges      []RenewalDueEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type RenewalDueEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *RenewalDue `json:"node"`
+}
+
 type SchoolConnection struct {
 	Edges      []SchoolEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
@@ -244,6 +256,18 @@ type SharedPracticeConnection struct {
 type SharedPracticeEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *SharedPractice `json:"node"`
+}
+
+// Student-teachers at risk, a page at a time.
+type StudentAtRiskConnection struct {
+	Edges      []StudentAtRiskEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type StudentAtRiskEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *StudentAtRisk `json:"node"`
 }
 
 type StudentRegistrationConnection struct {
