@@ -544,8 +544,9 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		return nil
 	})
 
-	// The two heaviest reads go on a second connection, so the database
-	// answers the dashboard on two cores.
+	// The heaviest read, the students at risk, goes on a second
+	// connection with the forum's, so the database answers the dashboard
+	// on two cores in about equal halves.
 	heavy := &pgx.Batch{}
 	queueRows(heavy, &d.StudentsAtRisk, func(row pgx.CollectableRow) (StudentAtRisk, error) {
 		var (
@@ -578,7 +579,7 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		) r
 		ORDER BY r.name, r.student_id`, roundID, today)
 
-	queueRows(heavy, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `
+	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `
 		WITH due AS (
 			SELECT a.school_id, a.agreement_id, false AS on_agenda
 			FROM rm_placements.agreements a
@@ -600,7 +601,7 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		GROUP BY d.school_id, s.name, d.agreement_id
 		ORDER BY 4, 2, 3`, year)
 
-	b.Queue(`
+	heavy.Queue(`
 		SELECT f.year,
 		       count(g.registration_id) FILTER (WHERE NOT g.cancelled)::int,
 		       count(g.registration_id) FILTER (WHERE g.attended AND NOT g.cancelled)::int,
