@@ -164,6 +164,16 @@ type ForumAttendance struct {
 	Year, Registered, Attended, Schools int
 }
 
+// riskRow is a record at risk as the faculty dashboard reads it, before its
+// reasons are written out.
+type riskRow struct {
+	ID, Name, SchoolID, Subject string
+	Concerns                    int
+	Recommendation              *string
+	BySchool, ByTutor           int
+	LastDay                     *string
+}
+
 // riskColumns are what the faculty dashboard reads of a record at risk.
 const riskColumns = `round_id, student_id, school_id, subject, open_concerns,
 	COALESCE(moderated_recommendation, recommendation) AS recommendation,
@@ -466,22 +476,28 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 	if roundID == "" {
 		return nil, errs.Invalid("roundId", "required", "name the placement round")
 	}
+	// Every read goes at once: those that need the round's school year
+	// read it themselves, and the reasons a student-teacher is at risk are
+	// written once the policy is read too.
 	d := &FacultyDashboard{}
-	var need minimum
-	err = r.DB.QueryRow(ctx, `
+	var (
+		need  minimum
+		found bool
+		risks []riskRow
+	)
+	today := hongKongToday()
+	b := &pgx.Batch{}
+	b.Queue(`
 		SELECT r.round_id, r.name, r.school_year, r.status, `+policyColumns+`
 		FROM rm_placements.rounds r
-		WHERE r.round_id = $1`, roundID).
-		Scan(&d.Round.ID, &d.Round.Name, &d.Round.SchoolYear, &d.Round.Status, &need.mentor, &need.tutor)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, &errs.Error{Code: errs.NotFound, Field: "roundId", Rule: "exists", Message: fmt.Sprintf("no placement round %s", roundID)}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("faculty dashboard of %s: %w", roundID, err)
-	}
-	year, today := d.Round.SchoolYear, hongKongToday()
-
-	b := &pgx.Batch{}
+		WHERE r.round_id = $1`, roundID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&d.Round.ID, &d.Round.Name, &d.Round.SchoolYear, &d.Round.Status, &need.mentor, &need.tutor)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
 	queueRows(b, &d.FillRate, func(row pgx.CollectableRow) (SubjectFill, error) {
 		var f SubjectFill
 		err := row.Scan(&f.Subject, &f.Offered, &f.Placed, &f.Confirmed)
@@ -530,8 +546,9 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		UNION ALL
 		SELECT st.student_id, st.name, st.subjects, NULL, NULL
 		FROM rm_placements.students st
-		WHERE st.round_id = $1 AND NOT st.allocated AND $2 <> 'open'
-		ORDER BY 2, 1`, roundID, d.Round.Status)
+		WHERE st.round_id = $1 AND NOT st.allocated
+		  AND EXISTS (SELECT 1 FROM rm_placements.rounds r WHERE r.round_id = $1 AND r.status <> 'open')
+		ORDER BY 2, 1`, roundID)
 
 	b.Queue(`SELECT records, meeting_minimum FROM rm_mentoring.round_coverage WHERE round_id = $1`, roundID).QueryRow(func(row pgx.Row) error {
 		c := &d.ObservationCoverage
@@ -548,16 +565,7 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 	// connection with the forum's, so the database answers the dashboard
 	// on two cores in about equal halves.
 	heavy := &pgx.Batch{}
-	queueRows(heavy, &d.StudentsAtRisk, func(row pgx.CollectableRow) (StudentAtRisk, error) {
-		var (
-			s                           StudentAtRisk
-			concerns, bySchool, byTutor int
-			recommendation, lastDay     *string
-		)
-		err := row.Scan(&s.ID, &s.Name, &s.SchoolID, &s.Subject, &concerns, &recommendation, &bySchool, &byTutor, &lastDay)
-		s.Reasons = atRiskReasons(concerns, recommendation, bySchool, byTutor, lastDay, need, today)
-		return s, err
-	}, `
+	queueRows(heavy, &risks, pgx.RowToStructByPos[riskRow], `
 		WITH risky AS (
 			-- One index of rm_mentoring.records for each reason: too few
 			-- observations count once the windows have ended.
@@ -580,16 +588,18 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		ORDER BY r.name, r.student_id`, roundID, today)
 
 	queueRows(b, &d.RenewalsDue, pgx.RowToStructByPos[RenewalDue], `
-		WITH due AS (
+		WITH round AS (
+			SELECT school_year AS year FROM rm_placements.rounds WHERE round_id = $1
+		), due AS (
 			SELECT a.school_id, a.agreement_id, false AS on_agenda
-			FROM rm_placements.agreements a
-			WHERE a.ended_on IS NULL AND a.first_school_year + a.years - 1 <= $1
+			FROM rm_placements.agreements a, round
+			WHERE a.ended_on IS NULL AND a.first_school_year + a.years - 1 <= round.year
 			  AND NOT EXISTS (
 			      SELECT 1 FROM rm_placements.agreements b
 			      WHERE b.school_id = a.school_id AND b.ended_on IS NULL
 			        AND b.first_school_year + b.years > a.first_school_year + a.years)
 			UNION ALL
-			SELECT school_id, agreement_id, true FROM rm_forum.renewals WHERE year = $1
+			SELECT school_id, agreement_id, true FROM rm_forum.renewals WHERE year = (SELECT year FROM round)
 		)
 		SELECT d.school_id, COALESCE(s.name, ''), d.agreement_id,
 		       COALESCE(max(a.first_school_year + a.years - 1), max(f.last_school_year))::int,
@@ -597,9 +607,9 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		FROM due d
 		LEFT JOIN rm_placements.schools s ON s.school_id = d.school_id
 		LEFT JOIN rm_placements.agreements a ON a.agreement_id = d.agreement_id
-		LEFT JOIN rm_forum.renewals f ON f.year = $1 AND f.school_id = d.school_id AND f.agreement_id = d.agreement_id
+		LEFT JOIN rm_forum.renewals f ON f.year = (SELECT year FROM round) AND f.school_id = d.school_id AND f.agreement_id = d.agreement_id
 		GROUP BY d.school_id, s.name, d.agreement_id
-		ORDER BY 4, 2, 3`, year)
+		ORDER BY 4, 2, 3`, roundID)
 
 	heavy.Queue(`
 		SELECT f.year,
@@ -608,8 +618,8 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		       count(DISTINCT g.school_id) FILTER (WHERE g.attended AND NOT g.cancelled)::int
 		FROM rm_forum.forums f
 		LEFT JOIN rm_forum.registrations g ON g.year = f.year
-		WHERE f.year = $1
-		GROUP BY f.year`, year).QueryRow(func(row pgx.Row) error {
+		WHERE f.year = (SELECT school_year FROM rm_placements.rounds WHERE round_id = $1)
+		GROUP BY f.year`, roundID).QueryRow(func(row pgx.Row) error {
 		var a ForumAttendance
 		err := row.Scan(&a.Year, &a.Registered, &a.Attended, &a.Schools)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -621,6 +631,14 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 
 	if err := sendTogether(ctx, r.DB, b, heavy); err != nil {
 		return nil, fmt.Errorf("faculty dashboard of %s: %w", roundID, err)
+	}
+	if !found {
+		return nil, &errs.Error{Code: errs.NotFound, Field: "roundId", Rule: "exists", Message: fmt.Sprintf("no placement round %s", roundID)}
+	}
+	d.StudentsAtRisk = make([]StudentAtRisk, len(risks))
+	for i, k := range risks {
+		d.StudentsAtRisk[i] = StudentAtRisk{ID: k.ID, Name: k.Name, SchoolID: k.SchoolID, Subject: k.Subject,
+			Reasons: atRiskReasons(k.Concerns, k.Recommendation, k.BySchool, k.ByTutor, k.LastDay, need, today)}
 	}
 	for _, f := range d.FillRate {
 		if strings.HasPrefix(strings.ToLower(f.Subject), "english") {
