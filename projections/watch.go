@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,9 +72,7 @@ func (w *Watcher) listen(ctx context.Context) error {
 			_ = conn.Conn().Close(uctx)
 		}
 	}()
-	if err := w.load(ctx); err != nil {
-		return err
-	}
+	w.load(ctx)
 	for {
 		wait, cancel := context.WithTimeout(ctx, time.Second)
 		n, err := conn.Conn().WaitForNotification(wait)
@@ -81,9 +81,7 @@ func (w *Watcher) listen(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return nil
 		case err != nil && wait.Err() != nil:
-			if err := w.load(ctx); err != nil {
-				return err
-			}
+			w.load(ctx)
 		case err != nil:
 			return err
 		default:
@@ -93,18 +91,18 @@ func (w *Watcher) listen(ctx context.Context) error {
 }
 
 // load reads every checkpoint.
-func (w *Watcher) load(ctx context.Context) error {
+func (w *Watcher) load(ctx context.Context) {
 	for _, p := range w.ps {
 		cps, err := Checkpoints(ctx, w.db, p)
 		if err != nil {
-			// A projection not created yet has read nothing.
+			// A projection not created yet has read nothing; a failed
+			// read is tried again within a second.
 			continue
 		}
 		for service, position := range cps {
 			w.set(p.Name, service, position)
 		}
 	}
-	return nil
 }
 
 // note reads "<projection> <service> <position>".
@@ -140,25 +138,41 @@ func (w *Watcher) Changed() <-chan struct{} {
 	return w.changed
 }
 
-// behind lists the projections reading service that have not reached
-// position.
-func (w *Watcher) behind(service string, position int64) []string {
+// behind says how many of service's events up to position each projection
+// reading it has still to apply, by name; empty once all have reached it.
+func (w *Watcher) behind(service string, position int64) map[string]int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var late []string
+	late := map[string]int64{}
 	for _, p := range w.ps {
-		for _, s := range p.Services {
-			if s == service && w.reached[[2]string{p.Name, s}] < position {
-				late = append(late, p.Name)
-			}
+		if reached := w.reached[[2]string{p.Name, service}]; slices.Contains(p.Services, service) && reached < position {
+			late[p.Name] = position - reached
 		}
 	}
 	return late
 }
 
+// LagError says which read models had not reached a position when a wait
+// ended, how far behind each was, and, for one a poison event stopped, why.
+type LagError struct {
+	Service  string
+	Position int64
+	// Behind is how many events each late read model had still to apply.
+	Behind map[string]int64
+	Stops  []*PoisonError
+}
+
+func (e *LagError) Error() string {
+	why := ""
+	for _, stop := range e.Stops {
+		why += "; " + stop.Error()
+	}
+	return fmt.Sprintf("the read models %s have not yet reached %s position %d%s",
+		strings.Join(slices.Sorted(maps.Keys(e.Behind)), ", "), e.Service, e.Position, why)
+}
+
 // Wait returns once every projection reading service has reached position,
-// or an error naming those that had not when ctx ended, and why, when a
-// poison event stopped one.
+// or, when ctx ends first, a *LagError naming those that had not.
 func (w *Watcher) Wait(ctx context.Context, service string, position int64) error {
 	for {
 		changed := w.Changed()
@@ -169,13 +183,13 @@ func (w *Watcher) Wait(ctx context.Context, service string, position int64) erro
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			why := ""
-			for _, name := range late {
+			lag := &LagError{Service: service, Position: position, Behind: late}
+			for name := range late {
 				if stop, err := Stopped(context.WithoutCancel(ctx), w.db, name); err == nil && stop != nil {
-					why += "; " + stop.Error()
+					lag.Stops = append(lag.Stops, stop)
 				}
 			}
-			return fmt.Errorf("the read models %s have not yet reached %s position %d%s", strings.Join(late, ", "), service, position, why)
+			return lag
 		}
 	}
 }

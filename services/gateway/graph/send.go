@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -15,7 +16,6 @@ import (
 	"wsms/platform/command"
 	"wsms/platform/errs"
 	"wsms/projections"
-	"wsms/projections/readmodels"
 )
 
 // send sends one command, as the viewer, to its service and returns what it
@@ -105,7 +105,10 @@ func (r *Resolver) caughtUp(ctx context.Context, receipt *CommandReceipt) error 
 	if err == nil {
 		return nil
 	}
-	behind := r.behind(ctx, receipt.Service, int64(receipt.Position))
+	var behind map[string]int64
+	if lag, ok := errors.AsType[*projections.LagError](err); ok {
+		behind = lag.Behind
+	}
 	lag := ""
 	for i, name := range slices.Sorted(maps.Keys(behind)) {
 		if i == 0 {
@@ -129,24 +132,4 @@ func (r *Resolver) caughtUp(ctx context.Context, receipt *CommandReceipt) error 
 			"behind": behind,
 		},
 	}
-}
-
-// behind says how many of service's events before position each read model
-// reading it has still to apply, by name, from the checkpoints the read
-// models commit with their rows; those it cannot read are left out.
-func (r *Resolver) behind(ctx context.Context, service string, position int64) map[string]int64 {
-	behind := map[string]int64{}
-	if r.DB == nil {
-		return behind
-	}
-	for _, p := range readmodels.All() {
-		if !slices.Contains(p.Services, service) {
-			continue
-		}
-		checkpoints, err := projections.Checkpoints(ctx, r.DB, p)
-		if err == nil && checkpoints[service] < position {
-			behind[p.Name] = position - checkpoints[service]
-		}
-	}
-	return behind
 }
