@@ -110,3 +110,24 @@ func searchWords(field, s string) ([]string, error) {
 	}
 	return words, nil
 }
+
+// page is a page of a list: the items it holds, how many the whole list
+// holds, and whether more follow.
+type page[T any] struct {
+	total int
+	items []T
+	more  bool
+}
+
+// edgesOf makes the edges of a page, each with the cursor of its key, and
+// says where the page ends.
+func edgesOf[T, E any](p page[T], key func(T) []string, edge func(cursor string, node *T) E) ([]E, *PageInfo) {
+	edges := make([]E, len(p.items))
+	info := &PageInfo{HasNextPage: p.more}
+	for i := range p.items {
+		cursor := encodeCursor(key(p.items[i])...)
+		edges[i] = edge(cursor, &p.items[i])
+		info.EndCursor = &cursor
+	}
+	return edges, info
+}

@@ -223,8 +223,6 @@ func (m minimum) tally(mentor, teacher, tutor int) ObservationTally {
 const policyColumns = `(SELECT min_mentor_observations FROM rm_mentoring.policy),
 		       (SELECT min_tutor_observations FROM rm_mentoring.policy)`
 
-// queueRows queues query on b, to collect its rows into *out with scan when
-// the batch runs.
 // pageOf pages items the faculty dashboard read whole (it needs them all
 // to order and count them, and to compare them for its subscription): the
 // items after the after cursor in the order of their keys, at most first.
@@ -250,15 +248,9 @@ func pageOf[T any](items []T, key func(T) []string, first *int, after *string) (
 	return page[T]{total: len(items), items: items[start:end], more: end < len(items)}, nil
 }
 
-// edgesOf makes the edges of a page read by pageOf, and where it ends.
-func edgesOf[T, E any](p page[T], key func(T) []string, edge func(cursor string, node *T) E) ([]E, *PageInfo) {
-	edges := make([]E, len(p.items))
-	cursors := make([]string, len(p.items))
-	for i := range p.items {
-		cursors[i] = encodeCursor(key(p.items[i])...)
-		edges[i] = edge(cursors[i], &p.items[i])
-	}
-	return edges, p.info(len(edges), func(i int) string { return cursors[i] })
+// noRound refuses a request whose field names a round that does not exist.
+func noRound(field, id string) error {
+	return &errs.Error{Code: errs.NotFound, Field: field, Rule: "exists", Message: fmt.Sprintf("no placement round %s", id)}
 }
 
 // sendTogether runs batches at once, each on a connection of its own.
@@ -272,6 +264,8 @@ func sendTogether(ctx context.Context, db *pgxpool.Pool, batches ...*pgx.Batch) 
 	return errors.Join(failed...)
 }
 
+// queueRows queues query on b, to collect its rows into *out with scan when
+// the batch runs.
 func queueRows[T any](b *pgx.Batch, out *[]T, scan func(pgx.CollectableRow) (T, error), query string, args ...any) {
 	b.Queue(query, args...).Query(func(rows pgx.Rows) error {
 		var err error
@@ -344,7 +338,7 @@ func (r *Resolver) schoolDashboard(ctx context.Context, schoolID string, roundID
 		return nil, fmt.Errorf("school dashboard of %s: %w", schoolID, err)
 	}
 	if roundID != nil && roundFound == nil {
-		return nil, &errs.Error{Code: errs.NotFound, Field: "roundId", Rule: "exists", Message: fmt.Sprintf("no placement round %s", *roundID)}
+		return nil, noRound("roundId", *roundID)
 	}
 	// The term whose rounds placesByRound shows: the agreement's, or the
 	// round's year alone when the school has none.
@@ -633,7 +627,7 @@ func (r *Resolver) facultyDashboard(ctx context.Context, roundID string) (*Facul
 		return nil, fmt.Errorf("faculty dashboard of %s: %w", roundID, err)
 	}
 	if !found {
-		return nil, &errs.Error{Code: errs.NotFound, Field: "roundId", Rule: "exists", Message: fmt.Sprintf("no placement round %s", roundID)}
+		return nil, noRound("roundId", roundID)
 	}
 	d.StudentsAtRisk = make([]StudentAtRisk, len(risks))
 	for i, k := range risks {

@@ -131,12 +131,11 @@ func (r *Resolver) forumRegistrations(ctx context.Context, year int, sessionID *
 	if err != nil {
 		return nil, fmt.Errorf("read the %d forum's registrations: %w", year, err)
 	}
-	c := &ForumRegistrationConnection{TotalCount: p.total, Edges: []ForumRegistrationEdge{}}
-	for _, g := range p.items {
-		c.Edges = append(c.Edges, ForumRegistrationEdge{Cursor: encodeCursor(g.SessionID, timeKey(g.RegisteredAt), g.ID), Node: &g})
-	}
-	c.PageInfo = p.info(len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
-	return c, nil
+	edges, info := edgesOf(p, func(g ForumRegistration) []string { return []string{g.SessionID, timeKey(g.RegisteredAt), g.ID} },
+		func(cursor string, g *ForumRegistration) ForumRegistrationEdge {
+			return ForumRegistrationEdge{Cursor: cursor, Node: g}
+		})
+	return &ForumRegistrationConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
 }
 
 // forumParticipation counts, per school the viewer may see, the people with
@@ -204,12 +203,11 @@ func (r *Resolver) forumPractice(ctx context.Context, year int, subject, search 
 	if err != nil {
 		return nil, fmt.Errorf("read the %d forum's shared practice: %w", year, err)
 	}
-	c := &SharedPracticeConnection{TotalCount: p.total, Edges: []SharedPracticeEdge{}}
-	for _, s := range p.items {
-		c.Edges = append(c.Edges, SharedPracticeEdge{Cursor: encodeCursor(timeKey(s.SharedAt), s.ID), Node: &s})
-	}
-	c.PageInfo = p.info(len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
-	return c, nil
+	edges, info := edgesOf(p, func(s SharedPractice) []string { return []string{timeKey(s.SharedAt), s.ID} },
+		func(cursor string, s *SharedPractice) SharedPracticeEdge {
+			return SharedPracticeEdge{Cursor: cursor, Node: s}
+		})
+	return &SharedPracticeConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
 }
 
 // minRatingResponses is how many respondents must have rated a question
@@ -258,12 +256,11 @@ func (r *Resolver) forumFeedbackComments(ctx context.Context, year int, first *i
 	if err != nil {
 		return nil, fmt.Errorf("read the %d forum's feedback comments: %w", year, err)
 	}
-	c := &FeedbackCommentConnection{TotalCount: p.total, Edges: []FeedbackCommentEdge{}}
-	for _, n := range p.items {
-		c.Edges = append(c.Edges, FeedbackCommentEdge{Cursor: encodeCursor(n.RespondentID, n.Question), Node: &n})
-	}
-	c.PageInfo = p.info(len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
-	return c, nil
+	edges, info := edgesOf(p, func(n FeedbackComment) []string { return []string{n.RespondentID, n.Question} },
+		func(cursor string, n *FeedbackComment) FeedbackCommentEdge {
+			return FeedbackCommentEdge{Cursor: cursor, Node: n}
+		})
+	return &FeedbackCommentConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
 }
 
 // interestStatuses are the states of an expression of interest.
@@ -293,12 +290,11 @@ func (r *Resolver) expressionsOfInterest(ctx context.Context, status *string, fi
 	if err != nil {
 		return nil, fmt.Errorf("read expressions of interest: %w", err)
 	}
-	c := &ExpressionOfInterestConnection{TotalCount: p.total, Edges: []ExpressionOfInterestEdge{}}
-	for _, n := range p.items {
-		c.Edges = append(c.Edges, ExpressionOfInterestEdge{Cursor: encodeCursor(timeKey(n.ExpressedAt), n.ID), Node: &n})
-	}
-	c.PageInfo = p.info(len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
-	return c, nil
+	edges, info := edgesOf(p, func(n ExpressionOfInterest) []string { return []string{timeKey(n.ExpressedAt), n.ID} },
+		func(cursor string, n *ExpressionOfInterest) ExpressionOfInterestEdge {
+			return ExpressionOfInterestEdge{Cursor: cursor, Node: n}
+		})
+	return &ExpressionOfInterestConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
 }
 
 // list is one Relay list as the viewer may see it: the rows of from, a FROM
@@ -315,23 +311,6 @@ type list struct {
 // keyColumn is a column of a list's sort key and its type: text,
 // timestamptz or bigint (cursorValue reads a cursor's part as one).
 type keyColumn struct{ name, typ string }
-
-// page is a page of a list.
-type page[T any] struct {
-	total int
-	items []T
-	more  bool
-}
-
-// info tells where a page of n edges ends.
-func (p page[T]) info(n int, cursor func(int) string) *PageInfo {
-	info := &PageInfo{HasNextPage: p.more}
-	if n > 0 {
-		end := cursor(n - 1)
-		info.EndCursor = &end
-	}
-	return info
-}
 
 // readList reads the list's total and its first rows after the cursor, in
 // one round trip, seeking by the sort key so a late page costs what the

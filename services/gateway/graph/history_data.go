@@ -67,10 +67,7 @@ func (r *Resolver) history(ctx context.Context, streamID string, first *int, aft
 	if err != nil {
 		return nil, fmt.Errorf("read the history of %s: %w", streamID, err)
 	}
-	c := &HistoryConnection{TotalCount: p.total, Edges: []HistoryEdge{}}
-	for _, e := range p.items {
-		c.Edges = append(c.Edges, HistoryEdge{Cursor: encodeCursor(strconv.Itoa(e.Version), e.Service), Node: &e})
-	}
-	c.PageInfo = p.info(len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
-	return c, nil
+	edges, info := edgesOf(p, func(e HistoryEntry) []string { return []string{strconv.Itoa(e.Version), e.Service} },
+		func(cursor string, e *HistoryEntry) HistoryEdge { return HistoryEdge{Cursor: cursor, Node: e} })
+	return &HistoryConnection{Edges: edges, PageInfo: info, TotalCount: p.total}, nil
 }

@@ -152,9 +152,9 @@ func itself[T any](_ context.Context, v *T) (any, error) { return v, nil }
 // livePlacementRound reads the round view's head for its subscription: a round
 // that does not exist (or that the viewer may not see) refuses it.
 func (r *Resolver) livePlacementRound(ctx context.Context, id string) (*PlacementRound, error) {
-	round, err := (&queryResolver{r}).PlacementRound(ctx, id)
+	round, err := r.placementRound(ctx, id)
 	if err == nil && round == nil {
-		err = &errs.Error{Code: errs.NotFound, Field: "id", Rule: "exists", Message: fmt.Sprintf("no placement round %s", id)}
+		err = noRound("id", id)
 	}
 	return round, err
 }
