@@ -206,14 +206,14 @@ var hongKong = time.FixedZone("HKT", 8*60*60)
 // minimum is the mentoring policy's minimum observations.
 type minimum struct{ mentor, tutor int }
 
-// tally sets a placement's observations against m: the mentor's and the
-// other teachers' count together toward the school's minimum, as the
-// mentoring service counts them before a final assessment.
+// tally sets a placement's observations against m, by the rule newProgress
+// keeps: nothing is due once the minimum is met.
 func (m minimum) tally(mentor, teacher, tutor int) ObservationTally {
+	p := newProgress(mentor, teacher, tutor, m.mentor, m.tutor)
 	return ObservationTally{
 		Mentor: mentor, Teacher: teacher, Tutor: tutor,
 		MinimumMentor: m.mentor, MinimumTutor: m.tutor,
-		Met: mentor+teacher >= m.mentor && tutor >= m.tutor,
+		Met: p.MentorDue == 0 && p.TutorDue == 0,
 	}
 }
 
